@@ -1,0 +1,148 @@
+//! signet's build tasks, run as `cargo xtask <task>`.
+//!
+//! Plain Rust with no dependencies, so that the tasks build in seconds on a fresh machine.
+//! `cargo xtask help` lists the tasks; `cargo xtask ci` is what CI runs.
+#![forbid(unsafe_code)]
+// This binary's job is to print progress and to read the process environment.
+#![allow(clippy::print_stdout, clippy::print_stderr, clippy::disallowed_methods)]
+
+mod deps;
+mod isolate;
+mod tidy;
+mod tools;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+/// The error every task returns: a sentence for the person running it.
+type Result<T = ()> = std::result::Result<T, String>;
+
+const HELP: &str = "\
+cargo xtask <task>
+
+tasks:
+  ci        everything CI checks: lint, standalone builds, tests in a network namespace,
+            docs, tidy, deps, deny
+  lint      cargo fmt --check and clippy -D warnings on all targets
+  test      build the tests, then run them inside a network namespace with only `lo`
+            (extra arguments go to `cargo test`)
+  docs      cargo doc for the workspace with RUSTDOCFLAGS=-D warnings
+  tidy      repository hygiene: READMEs, crate docs, licence metadata, no stray TO-DO marks
+  deps      per-crate dependency budgets (see xtask/src/deps.rs)
+  deny      cargo deny check (installs cargo-deny when missing)
+  venv      create target/xtask-venv with moto server (used by the STS tests)
+  help      this text
+
+environment:
+  SIGNET_ALLOW_NETWORK=1  run tests without a network namespace where none can be made
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (task, rest) = match args.split_first() {
+        Some((task, rest)) => (task.as_str(), rest),
+        None => ("help", &[][..]),
+    };
+    let result = match task {
+        "ci" => ci(),
+        "lint" => lint(),
+        "test" => isolate::test(rest),
+        isolate::INNER => isolate::inner(rest),
+        "docs" => docs(),
+        "tidy" => tidy::run(&root()),
+        "deps" => deps::run(),
+        "deny" => tools::deny(),
+        "venv" => tools::venv().map(|_| ()),
+        "help" | "--help" | "-h" => {
+            print!("{HELP}");
+            Ok(())
+        }
+        other => Err(format!("unknown task `{other}`\n\n{HELP}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask {task}: error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Every check CI runs, cheapest first, so a formatting slip fails in seconds.
+fn ci() -> Result {
+    let start = std::time::Instant::now();
+    step("tidy", || tidy::run(&root()))?;
+    step("lint", lint)?;
+    step("standalone crate builds", standalone)?;
+    step("venv (moto server)", || tools::venv().map(|_| ()))?;
+    step("tests (network-isolated)", || isolate::test(&[]))?;
+    step("docs", docs)?;
+    step("deps", deps::run)?;
+    step("deny", tools::deny)?;
+    println!("\nxtask ci: all checks passed in {:.0?}", start.elapsed());
+    Ok(())
+}
+
+fn step(name: &str, f: impl FnOnce() -> Result) -> Result {
+    println!("\n==> {name}");
+    let start = std::time::Instant::now();
+    let r = f();
+    println!("<== {name}: {} in {:.1?}", if r.is_ok() { "ok" } else { "FAILED" }, start.elapsed());
+    r.map_err(|e| format!("{name}: {e}"))
+}
+
+fn lint() -> Result {
+    cargo(&["fmt", "--all", "--", "--check"])?;
+    cargo(&["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"])
+}
+
+/// Each crate must build and test on its own, without features that a sibling turns on.
+fn standalone() -> Result {
+    for pkg in deps::workspace_crates() {
+        cargo(&["check", "--quiet", "--locked", "--all-targets", "-p", pkg])?;
+    }
+    Ok(())
+}
+
+fn docs() -> Result {
+    run(Command::new(cargo_bin())
+        .args(["doc", "--workspace", "--no-deps", "--locked"])
+        .env("RUSTDOCFLAGS", "-D warnings"))
+}
+
+/// The workspace root (the parent of this crate's manifest directory).
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+fn cargo_bin() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
+}
+
+/// Runs `cargo <args>` in the workspace root, failing on a non-zero exit.
+fn cargo(args: &[&str]) -> Result {
+    run(Command::new(cargo_bin()).args(args))
+}
+
+/// Runs a command in the workspace root and turns a failure into a sentence.
+fn run(cmd: &mut Command) -> Result {
+    cmd.current_dir(root());
+    let shown = format!("{cmd:?}");
+    let status = cmd.status().map_err(|e| format!("cannot start {shown}: {e}"))?;
+    if status.success() { Ok(()) } else { Err(format!("{shown} failed ({status})")) }
+}
+
+/// Runs a command and returns its standard output, failing on a non-zero exit.
+fn output(cmd: &mut Command) -> Result<String> {
+    cmd.current_dir(root());
+    let shown = format!("{cmd:?}");
+    let out = cmd.output().map_err(|e| format!("cannot start {shown}: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "{shown} failed ({}):\n{}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    String::from_utf8(out.stdout).map_err(|_| format!("{shown} printed non-UTF-8 output"))
+}
