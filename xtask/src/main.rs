@@ -30,6 +30,8 @@ tasks:
   tidy      repository hygiene: READMEs, crate docs, licence metadata, no stray TO-DO marks
   deps      per-crate dependency budgets (see xtask/src/deps.rs)
   deny      cargo deny check (installs cargo-deny when missing)
+  fuzz C    run crate C's property-based fuzz targets (`crates/C/tests/fuzz.rs`) with
+            many more cases than CI does (PROPTEST_CASES, default 100000), in release mode
   venv      create target/xtask-venv with moto server (used by the STS tests)
   help      this text
 
@@ -53,6 +55,7 @@ fn main() -> ExitCode {
         "deps" => deps::run(),
         "deny" => tools::deny(),
         "venv" => tools::venv().map(|_| ()),
+        "fuzz" => fuzz(rest),
         "help" | "--help" | "-h" => {
             print!("{HELP}");
             Ok(())
@@ -108,6 +111,21 @@ fn docs() -> Result {
     run(Command::new(cargo_bin())
         .args(["doc", "--workspace", "--no-deps", "--locked"])
         .env("RUSTDOCFLAGS", "-D warnings"))
+}
+
+/// Runs one crate's fuzz targets for longer than CI does (docs/adr/0007).
+fn fuzz(args: &[String]) -> Result {
+    let Some(krate) = args.first() else {
+        return Err("usage: cargo xtask fuzz <crate folder, e.g. sigv4> [cases]".to_owned());
+    };
+    let cases = args.get(1).map_or("100000", String::as_str);
+    let pkg = format!("signet-{krate}");
+    if !deps::workspace_crates().any(|c| c == pkg) {
+        return Err(format!("no crate named {pkg}"));
+    }
+    run(Command::new(cargo_bin())
+        .args(["test", "--release", "--locked", "-p", &pkg, "--test", "fuzz"])
+        .env("PROPTEST_CASES", cases))
 }
 
 /// The workspace root (the parent of this crate's manifest directory).
