@@ -1,22 +1,82 @@
-//! AWS Signature Version 4 request signing, sans-IO.
+//! AWS Signature Version 4 request signing, sans-IO, byte-exact and fast.
 //!
-//! `signet-sigv4` turns a plainly described HTTP request (method, path as sent, query,
-//! headers, payload hash) plus credentials and a signing time into the
-//! `Authorization` header or a presigned URL, byte for byte as AWS computes them.
+//! `signet-sigv4` turns a plainly described request (method, path and query as sent,
+//! headers, payload) plus [`Credentials`], a region, a service and a signing time into the
+//! `Authorization` header or a presigned URL, exactly as AWS computes them. It passes every
+//! case of the official AWS SigV4 test suites (see `tests/`).
 //!
 //! # Where it fits
 //!
-//! This is the bottom of the signet workspace: it knows nothing of async runtimes, HTTP
-//! clients or credential providers. Most applications want the `signet` facade, which
-//! resolves credentials, endpoints and retries and calls this crate for you.
+//! The bottom of the signet workspace: no async runtime, no HTTP client, no credential
+//! providers, no procedural macros. Most applications want the `signet` facade, which resolves
+//! credentials, endpoints and retries and calls this crate; use it alone to sign requests for
+//! any HTTP stack, or in a proxy or test double.
 //!
-//! # Status
+//! ```
+//! use std::time::{Duration, UNIX_EPOCH};
+//! use signet_sigv4::{Credentials, Payload, SignableRequest, Signer, SigningSettings};
 //!
-//! No signing code has landed yet; this crate currently exports nothing.
+//! let creds = Credentials::new("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+//! let time = UNIX_EPOCH + Duration::from_secs(1_369_353_600); // 2013-05-24T00:00:00Z
+//! let signer = Signer::new(&creds, "us-east-1", "s3", time)?.with_settings(SigningSettings::S3);
 //!
-//! # Planned crate features
+//! // Header signing: set every header of `signed.headers()` on the request.
+//! let headers = [("host", "examplebucket.s3.amazonaws.com"), ("range", "bytes=0-9")];
+//! let signed = signer.sign_headers(&SignableRequest::new("GET", "/test.txt", &headers, Payload::Empty))?;
+//! assert!(signed.authorization().ends_with("Signature=f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41"));
 //!
-//! - `http`: sign an `http::Request` in place and presign an `http::Uri`.
-//! - `sigv4a`: SigV4a (`AWS4-ECDSA-P256-SHA256`) with pure-Rust `p256`.
-//! - `stream`: a `futures` stream adapter for aws-chunked bodies.
+//! // A presigned URL, valid for a day.
+//! let host = [("host", "examplebucket.s3.amazonaws.com")];
+//! let get = SignableRequest::new("GET", "/test.txt", &host, Payload::Unsigned);
+//! let url = signer.presign(&get, Duration::from_secs(86_400))?.apply_to("https://examplebucket.s3.amazonaws.com/test.txt");
+//! assert!(url.ends_with("X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! When AWS answers `SignatureDoesNotMatch`, [`Signer::explain_headers`] shows the canonical
+//! request and string to sign to compare with the ones in AWS's error.
+//!
+//! # What it guarantees
+//!
+//! - Canonicalisation as the reference signer (aws-c-auth) does it: path normalisation and
+//!   double encoding for most services, neither for S3 ([`SigningSettings::S3`]); query
+//!   parameters decoded (percent-only: `+` is a plus) and re-encoded strictly, sorted by key then
+//!   value; header names lower-cased, values trimmed with ASCII whitespace runs collapsed,
+//!   repeated headers joined with `,` in order; hop-by-hop headers, `user-agent`, `expect` and
+//!   `x-amzn-trace-id` never signed ([`DEFAULT_EXCLUDED_HEADERS`], configurable).
+//! - The signing key is derived once per secret, day, region and service and cached per
+//!   thread; callers can also keep a [`SigningKey`].
+//! - Secrets never appear in `Debug`, `Display` or errors; [`Credentials`] wipes its secret on
+//!   drop. Bad input is a typed [`Error`], never a panic.
+//!
+//! # Crate features
+//!
+//! - `http`: sign an `http::Request` (http 1.x) in place and presign an `http::Uri`; pulls in
+//!   the `http` crate.
 #![forbid(unsafe_code)]
+
+mod canonical;
+mod credentials;
+mod encode;
+mod error;
+#[cfg(feature = "http")]
+mod http_adapter;
+mod key;
+mod settings;
+mod signer;
+mod sink;
+mod time;
+
+pub use crate::credentials::Credentials;
+pub use crate::error::{Error, ErrorKind};
+#[cfg(feature = "http")]
+pub use crate::http_adapter::{presign_http_request, sign_http_request};
+pub use crate::key::{Signature, SigningKey};
+pub use crate::settings::{
+    DEFAULT_EXCLUDED_HEADERS, SessionTokenMode, SigningSettings, UriEncoding,
+};
+pub use crate::signer::{
+    ALGORITHM, EMPTY_SHA256, Explanation, HeaderSignature, MAX_PRESIGN_EXPIRY, Payload,
+    QuerySignature, SignableRequest, Signer, string_to_sign,
+};
+pub use crate::time::AmzDate;

@@ -1,0 +1,126 @@
+//! Percent-encoding and hex, written straight into a [`Sink`] without allocating.
+
+use crate::sink::Sink;
+
+const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
+const HEX_LOWER: &[u8; 16] = b"0123456789abcdef";
+
+/// `true` for the RFC 3986 unreserved characters, which SigV4 never encodes.
+#[inline]
+pub(crate) const fn is_unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
+}
+
+/// Writes `bytes` with every byte but the unreserved ones (and `/` when `keep_slash`)
+/// percent-encoded in upper-case hex.
+pub(crate) fn write_encoded(sink: &mut impl Sink, bytes: &[u8], keep_slash: bool) {
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if is_unreserved(b) || (keep_slash && b == b'/') {
+            continue;
+        }
+        sink.write(&bytes[start..i]);
+        sink.write(&[b'%', HEX_UPPER[usize::from(b >> 4)], HEX_UPPER[usize::from(b & 0xf)]]);
+        start = i + 1;
+    }
+    sink.write(&bytes[start..]);
+}
+
+/// Appends the strict encoding of the percent-decoding of `raw` to `out`.
+///
+/// Decoding is percent-only: `+` stays `+` (and so becomes `%2B`), and a `%` that does not
+/// start a valid escape is kept literally (and so becomes `%25`).
+pub(crate) fn push_reencoded(out: &mut Vec<u8>, raw: &[u8]) {
+    let mut i = 0;
+    while i < raw.len() {
+        let mut b = raw[i];
+        if b == b'%' {
+            if let (Some(h), Some(l)) =
+                (raw.get(i + 1).and_then(hex_val), raw.get(i + 2).and_then(hex_val))
+            {
+                b = (h << 4) | l;
+                i += 2;
+            }
+        }
+        if is_unreserved(b) {
+            out.push(b);
+        } else {
+            out.extend_from_slice(&[
+                b'%',
+                HEX_UPPER[usize::from(b >> 4)],
+                HEX_UPPER[usize::from(b & 0xf)],
+            ]);
+        }
+        i += 1;
+    }
+}
+
+fn hex_val(b: &u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Lower-case hex of 32 bytes, as a fixed-size ASCII array.
+pub(crate) fn hex32(bytes: &[u8; 32]) -> [u8; 64] {
+    let mut out = [0u8; 64];
+    for (i, b) in bytes.iter().enumerate() {
+        out[2 * i] = HEX_LOWER[usize::from(b >> 4)];
+        out[2 * i + 1] = HEX_LOWER[usize::from(b & 0xf)];
+    }
+    out
+}
+
+/// Parses 64 hex digits (either case) into 32 bytes.
+pub(crate) fn unhex32(text: &[u8]) -> Option<[u8; 32]> {
+    if text.len() != 64 {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, pair) in text.chunks_exact(2).enumerate() {
+        out[i] = (hex_val(&pair[0])? << 4) | hex_val(&pair[1])?;
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reencode(s: &str) -> String {
+        let mut v = Vec::new();
+        push_reencoded(&mut v, s.as_bytes());
+        String::from_utf8(v).unwrap()
+    }
+
+    #[test]
+    fn query_components_are_decoded_then_strictly_encoded() {
+        assert_eq!(reencode("a b"), "a%20b");
+        assert_eq!(reencode("a%20b"), "a%20b");
+        assert_eq!(reencode("a+b"), "a%2Bb", "`+` is a literal plus, never a space");
+        assert_eq!(reencode("%7e%2f"), "~%2F", "escapes of unreserved bytes are decoded");
+        assert_eq!(reencode("100%"), "100%25", "a stray `%` is kept literally");
+        assert_eq!(reencode("%zz"), "%25zz");
+        assert_eq!(reencode("ሴ"), "%E1%88%B4");
+    }
+
+    #[test]
+    fn path_encoding_keeps_slashes_only_when_asked() {
+        let mut s = Vec::new();
+        write_encoded(&mut s, b"/a b/%3A$", true);
+        assert_eq!(s, b"/a%20b/%253A%24");
+        let mut s = Vec::new();
+        write_encoded(&mut s, b"a/b", false);
+        assert_eq!(s, b"a%2Fb");
+    }
+
+    #[test]
+    fn hex_round_trips() {
+        let bytes: [u8; 32] = core::array::from_fn(|i| (i * 37) as u8);
+        assert_eq!(unhex32(&hex32(&bytes)), Some(bytes));
+        assert_eq!(unhex32(b"zz"), None);
+    }
+}
