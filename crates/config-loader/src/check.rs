@@ -2,6 +2,7 @@
 
 use std::collections::BTreeSet;
 use std::fmt;
+use std::path::Path;
 
 use crate::settings::{parse_bool, parse_enum, parse_positive, parse_seconds};
 use crate::{ImdsEndpointMode, Location, ProfileSet, RetryMode, Section, StsRegionalEndpoints};
@@ -249,6 +250,12 @@ impl ProfileSet {
                 }
             }
         }
+        out.sort_by(|a, b| {
+            let key = |d: &Diagnostic| {
+                d.location.as_ref().map(|l| (l.path().map(Path::to_owned), l.line()))
+            };
+            key(a).cmp(&key(b))
+        });
         out
     }
 
@@ -323,8 +330,7 @@ impl ProfileSet {
             out.push(Diagnostic::warning(
                 at(profile, "role_arn"),
                 format!(
-                    "{name} has both static keys and role_arn: when it is selected, role_arn wins and the keys are ignored; the keys are used only when another profile names it as source_profile (set `source_profile = {}` to assume the role with them)",
-                    profile.name()
+                    "{name} has both static keys and role_arn: when it is selected, role_arn wins and the keys are ignored; the keys are used only when another profile names it as source_profile, or when its own source_profile names itself"
                 ),
             ));
         }
