@@ -16,9 +16,16 @@ use crate::{Result, cargo_bin, root, run};
 /// The hidden task the namespace runs: `cargo xtask __isolated-test [cargo test args]`.
 pub(crate) const INNER: &str = "__isolated-test";
 
-/// Builds every test, then runs them inside a network namespace.
+/// Builds every test (all features: they are additive, and each feature's tests must run),
+/// then runs them inside a network namespace.
 pub(crate) fn test(extra: &[String]) -> Result {
-    run(Command::new(cargo_bin()).args(["test", "--workspace", "--locked", "--no-run"]))?;
+    run(Command::new(cargo_bin()).args([
+        "test",
+        "--workspace",
+        "--all-features",
+        "--locked",
+        "--no-run",
+    ]))?;
 
     let allow = std::env::var("SIGNET_ALLOW_NETWORK").is_ok_and(|v| v == "1");
     let unshare = unshare_args();
@@ -84,7 +91,7 @@ pub(crate) fn inner(extra: &[String]) -> Result {
 
 fn cargo_test(extra: &[String]) -> Result {
     run(Command::new(cargo_bin())
-        .args(["test", "--workspace", "--locked", "--offline"])
+        .args(["test", "--workspace", "--all-features", "--locked", "--offline"])
         .args(extra)
         .current_dir(root()))
 }

@@ -96,7 +96,16 @@ fn step(name: &str, f: impl FnOnce() -> Result) -> Result {
 
 fn lint() -> Result {
     cargo(&["fmt", "--all", "--", "--check"])?;
-    cargo(&["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"])
+    cargo(&[
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--all-features",
+        "--locked",
+        "--",
+        "-D",
+        "warnings",
+    ])
 }
 
 /// Each crate must build and test on its own, without features that a sibling turns on.
@@ -109,7 +118,7 @@ fn standalone() -> Result {
 
 fn docs() -> Result {
     run(Command::new(cargo_bin())
-        .args(["doc", "--workspace", "--no-deps", "--locked"])
+        .args(["doc", "--workspace", "--no-deps", "--all-features", "--locked"])
         .env("RUSTDOCFLAGS", "-D warnings"))
 }
 
