@@ -1,0 +1,649 @@
+//! Evaluating a compiled rule set.
+//!
+//! Values borrow from the parameters, the rule set and earlier assignments instead of
+//! copying: every assignment has its own slot, written at most once per resolution (a rule
+//! is visited at most once), so slots are `OnceCell`s that later values may borrow from.
+
+use std::borrow::Cow;
+use std::cell::OnceCell;
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use crate::endpoint::{Document, Endpoint, Properties};
+use crate::error::{Error, ErrorKind, Result};
+use crate::params::Params;
+use crate::partition::{OutputValue, PartitionOutputs, Partitions};
+use crate::ruleset::{
+    Body, Call, Expr, Func, ParamValue, Part, PathSeg, PropExpr, Rule, RuleSet, Template, Var,
+};
+use crate::stdlib::{self, ArnParts, UrlParts};
+
+#[derive(Debug, Clone)]
+enum Value<'s> {
+    None,
+    Bool(bool),
+    Int(i64),
+    Str(&'s str),
+    String(String),
+    Strings(&'s [String]),
+    List(Vec<Value<'s>>),
+    Partition(usize),
+    Url(Box<(Cow<'s, str>, UrlParts)>),
+    Arn(Box<(Cow<'s, str>, ArnParts)>),
+    /// A value held by a slot, borrowed rather than copied.
+    Ref(&'s Value<'s>),
+}
+
+impl<'s> Value<'s> {
+    fn text(&self) -> Option<&str> {
+        match self {
+            Value::Str(s) => Some(s),
+            Value::String(s) => Some(s),
+            Value::Ref(r) => r.text(),
+            _ => None,
+        }
+    }
+
+    fn boolean(&self) -> Option<bool> {
+        match self {
+            Value::Bool(b) => Some(*b),
+            Value::Ref(r) => r.boolean(),
+            _ => None,
+        }
+    }
+
+    fn int(&self) -> Option<i64> {
+        match self {
+            Value::Int(i) => Some(*i),
+            Value::Ref(r) => r.int(),
+            _ => None,
+        }
+    }
+
+    /// A cheap view of a slot's value: small values are copied, the rest borrowed.
+    fn view(&'s self) -> Value<'s> {
+        match self {
+            Value::None => Value::None,
+            Value::Bool(b) => Value::Bool(*b),
+            Value::Int(i) => Value::Int(*i),
+            Value::Str(s) => Value::Str(s),
+            Value::String(s) => Value::Str(s),
+            Value::Strings(a) => Value::Strings(a),
+            Value::Partition(i) => Value::Partition(*i),
+            Value::Ref(r) => Value::Ref(r),
+            Value::List(_) | Value::Url(_) | Value::Arn(_) => Value::Ref(self),
+        }
+    }
+
+    /// The same value owning everything it refers to.
+    fn detach(self) -> Value<'static> {
+        match self {
+            Value::None => Value::None,
+            Value::Bool(b) => Value::Bool(b),
+            Value::Int(i) => Value::Int(i),
+            Value::Partition(i) => Value::Partition(i),
+            Value::Str(s) => Value::String(s.to_owned()),
+            Value::String(s) => Value::String(s),
+            Value::Strings(a) => Value::List(a.iter().map(|s| Value::String(s.clone())).collect()),
+            Value::List(items) => Value::List(items.into_iter().map(Value::detach).collect()),
+            Value::Url(u) => {
+                let (src, parts) = *u;
+                Value::Url(Box::new((Cow::Owned(src.into_owned()), parts)))
+            }
+            Value::Arn(a) => {
+                let (src, parts) = *a;
+                Value::Arn(Box::new((Cow::Owned(src.into_owned()), parts)))
+            }
+            Value::Ref(r) => r.clone().detach(),
+        }
+    }
+
+    /// A piece of this string value: borrowed if the value is borrowed, else copied.
+    fn slice(&self, range: std::ops::Range<usize>) -> Value<'s> {
+        match self {
+            Value::Str(s) => s.get(range).map_or(Value::None, Value::Str),
+            Value::String(s) => s.get(range).map_or(Value::None, |s| Value::String(s.to_owned())),
+            _ => Value::None,
+        }
+    }
+
+    /// Keeps the string's ownership: a borrowed string stays borrowed.
+    fn into_cow(self) -> Option<Cow<'s, str>> {
+        match self {
+            Value::Str(s) => Some(Cow::Borrowed(s)),
+            Value::String(s) => Some(Cow::Owned(s)),
+            _ => None,
+        }
+    }
+}
+
+fn truthy(v: &Value<'_>) -> bool {
+    !matches!(v, Value::None | Value::Bool(false))
+}
+
+enum Outcome {
+    Endpoint(Endpoint),
+    Error(String),
+}
+
+impl RuleSet {
+    /// Resolves the endpoint for `params`.
+    ///
+    /// Fails with [`ErrorKind::Rule`] when the rule set answers with an error rule (the
+    /// message is the rule set's own), [`ErrorKind::MissingParameter`] when a required
+    /// parameter has neither a value nor a default, and [`ErrorKind::WrongRuleSet`] when
+    /// `params` were made by another rule set.
+    pub fn resolve(&self, params: &Params<'_>) -> Result<Endpoint> {
+        if !std::ptr::eq(params.ruleset, self) {
+            return Err(Error::new(
+                ErrorKind::WrongRuleSet,
+                "make the parameters with this rule set's `params()`",
+            ));
+        }
+        let slots: Vec<OnceCell<Value<'_>>> =
+            (0..self.slot_count).map(|_| OnceCell::new()).collect();
+        for (i, decl) in self.params.iter().enumerate() {
+            let given = params.values.get(i).and_then(Option::as_ref);
+            let value = match given.or(decl.default_value()) {
+                Some(ParamValue::String(s)) => Value::Str(s),
+                Some(ParamValue::Bool(b)) => Value::Bool(*b),
+                Some(ParamValue::StringArray(a)) => Value::Strings(a),
+                None if decl.is_required() => {
+                    return Err(Error::new(
+                        ErrorKind::MissingParameter,
+                        format!("`{}` is required and has no default", decl.name()),
+                    ));
+                }
+                None => continue,
+            };
+            if let Some(cell) = slots.get(i) {
+                let _ = cell.set(value);
+            }
+        }
+        let eval = Eval { partitions: &self.partitions, slots: &slots };
+        match eval.rules(&self.rules)? {
+            Some(Outcome::Endpoint(e)) => Ok(e),
+            Some(Outcome::Error(message)) => Err(Error::new(ErrorKind::Rule, message)),
+            None => Err(Error::new(
+                ErrorKind::NoRuleMatched,
+                "the rule set has no rule for these parameters",
+            )),
+        }
+    }
+}
+
+struct Eval<'s> {
+    partitions: &'s Partitions,
+    slots: &'s [OnceCell<Value<'s>>],
+}
+
+fn eval_error(what: impl Into<String>) -> Error {
+    Error::new(ErrorKind::Evaluation, what)
+}
+
+impl<'s> Eval<'s> {
+    fn rules(&self, rules: &'s [Rule]) -> Result<Option<Outcome>> {
+        for rule in rules {
+            if let Some(outcome) = self.rule(rule)? {
+                return Ok(Some(outcome));
+            }
+        }
+        Ok(None)
+    }
+
+    fn rule(&self, rule: &'s Rule) -> Result<Option<Outcome>> {
+        for condition in &rule.conditions {
+            let value = self.expr(&condition.expr)?;
+            if !truthy(&value) {
+                return Ok(None);
+            }
+            if let Some(cell) = condition.assign.and_then(|slot| self.slots.get(slot)) {
+                // Each rule runs at most once per resolution, so the cell is empty.
+                let _ = cell.set(value);
+            }
+        }
+        match &rule.body {
+            Body::Tree(rules) => self.rules(rules),
+            Body::Error(message) => Ok(Some(Outcome::Error(self.string(message)?))),
+            Body::Endpoint(t) => {
+                let url = self.string(&t.url)?;
+                let mut headers = Vec::with_capacity(t.headers.len());
+                for (name, values) in &t.headers {
+                    let values = values.iter().map(|v| self.string(v)).collect::<Result<_>>()?;
+                    headers.push((Arc::clone(name), values));
+                }
+                let mut properties = Vec::with_capacity(t.properties.len());
+                for (name, value) in &t.properties {
+                    properties.push((Arc::clone(name), self.prop(value)?));
+                }
+                Ok(Some(Outcome::Endpoint(Endpoint::new(
+                    url,
+                    headers,
+                    Properties::from_entries(properties),
+                ))))
+            }
+        }
+    }
+
+    fn read(&self, slot: usize) -> Value<'s> {
+        match self.slots.get(slot).and_then(OnceCell::get) {
+            Some(v) => v.view(),
+            None => Value::None,
+        }
+    }
+
+    fn expr(&self, expr: &'s Expr) -> Result<Value<'s>> {
+        Ok(match expr {
+            Expr::Template(t) => self.template(t)?,
+            Expr::Bool(b) => Value::Bool(*b),
+            Expr::Int(i) => Value::Int(*i),
+            Expr::Ref(slot) => self.read(*slot),
+            Expr::Array(items) => {
+                Value::List(items.iter().map(|i| self.expr(i)).collect::<Result<_>>()?)
+            }
+            Expr::Call(call) => self.call(call)?,
+        })
+    }
+
+    fn template(&self, t: &'s Template) -> Result<Value<'s>> {
+        Ok(match t {
+            Template::Literal(s) => Value::Str(s),
+            Template::Single(var) => self.var(var),
+            Template::Parts(parts) => {
+                let mut out = String::new();
+                self.render(parts, &mut out)?;
+                Value::String(out)
+            }
+        })
+    }
+
+    fn var(&self, var: &'s Var) -> Value<'s> {
+        attr(self.partitions, self.read(var.slot), &var.path)
+    }
+
+    fn render(&self, parts: &'s [Part], out: &mut String) -> Result<()> {
+        for part in parts {
+            match part {
+                Part::Text(t) => out.push_str(t),
+                Part::Var(var) => push_value(&self.var(var), out)?,
+            }
+        }
+        Ok(())
+    }
+
+    /// Evaluates an expression that must produce a string (URLs, headers, error messages).
+    fn string(&self, expr: &'s Expr) -> Result<String> {
+        if let Expr::Template(Template::Parts(parts)) = expr {
+            let mut out = String::with_capacity(64);
+            self.render(parts, &mut out)?;
+            return Ok(out);
+        }
+        let value = self.expr(expr)?;
+        match value {
+            Value::String(s) => Ok(s),
+            other => {
+                let mut out = String::new();
+                push_value(&other, &mut out)?;
+                Ok(out)
+            }
+        }
+    }
+
+    fn prop(&self, p: &'s PropExpr) -> Result<Document> {
+        Ok(match p {
+            PropExpr::Null => Document::Null,
+            PropExpr::Array(items) => {
+                Document::Array(items.iter().map(|i| self.prop(i)).collect::<Result<_>>()?)
+            }
+            PropExpr::Object(entries) => {
+                let mut out = Vec::with_capacity(entries.len());
+                for (k, v) in entries {
+                    out.push((Arc::clone(k), self.prop(v)?));
+                }
+                Document::Object(Properties::from_entries(out))
+            }
+            PropExpr::Expr(Expr::Template(Template::Parts(parts))) => {
+                let mut out = String::new();
+                self.render(parts, &mut out)?;
+                Document::String(out)
+            }
+            PropExpr::Expr(e) => self.document(self.expr(e)?),
+        })
+    }
+
+    fn document(&self, v: Value<'_>) -> Document {
+        match v {
+            Value::None => Document::Null,
+            Value::Bool(b) => Document::Bool(b),
+            Value::Int(i) => Document::Number(i),
+            Value::Str(s) => Document::String(s.to_owned()),
+            Value::String(s) => Document::String(s),
+            Value::Strings(a) => Document::Array(a.iter().cloned().map(Document::String).collect()),
+            Value::List(items) => {
+                Document::Array(items.into_iter().map(|i| self.document(i)).collect())
+            }
+            Value::Partition(i) => match self.partitions.get(i) {
+                Some(p) => partition_document(p),
+                None => Document::Null,
+            },
+            Value::Url(u) => url_document(&u.0, &u.1),
+            Value::Arn(a) => arn_document(&a.0, &a.1),
+            Value::Ref(r) => self.document(r.clone()),
+        }
+    }
+
+    fn call(&self, call: &'s Call) -> Result<Value<'s>> {
+        let args = &call.args;
+        let arg = |i: usize| -> Result<Value<'s>> {
+            match args.get(i) {
+                Some(e) => self.expr(e),
+                None => Err(eval_error("missing argument")),
+            }
+        };
+        Ok(match &call.func {
+            Func::IsSet => Value::Bool(!matches!(arg(0)?, Value::None)),
+            Func::Not => arg(0)?.boolean().map_or(Value::None, |b| Value::Bool(!b)),
+            Func::BooleanEquals => match (arg(0)?.boolean(), arg(1)?.boolean()) {
+                (Some(a), Some(b)) => Value::Bool(a == b),
+                _ => Value::None,
+            },
+            Func::StringEquals => {
+                let (a, b) = (arg(0)?, arg(1)?);
+                match (a.text(), b.text()) {
+                    (Some(a), Some(b)) => Value::Bool(a == b),
+                    _ => Value::None,
+                }
+            }
+            Func::GetAttr(path) => attr(self.partitions, arg(0)?, path),
+            Func::Substring => {
+                let input = arg(0)?;
+                let (start, stop, reverse) = (arg(1)?.int(), arg(2)?.int(), arg(3)?.boolean());
+                let (Some(start), Some(stop), Some(reverse)) = (start, stop, reverse) else {
+                    return Ok(Value::None);
+                };
+                match input.text().and_then(|s| stdlib::substring(s, start, stop, reverse)) {
+                    Some(range) => input.slice(range),
+                    None => Value::None,
+                }
+            }
+            Func::UriEncode => {
+                let input = arg(0)?;
+                match input.text() {
+                    Some(s) if stdlib::needs_uri_encoding(s) => {
+                        let mut out = String::with_capacity(s.len() * 3);
+                        stdlib::uri_encode(s, &mut out);
+                        Value::String(out)
+                    }
+                    Some(_) => input,
+                    None => Value::None,
+                }
+            }
+            Func::ParseUrl => parsed(arg(0)?, stdlib::parse_url, Value::Url),
+            Func::ParseArn => parsed(arg(0)?, stdlib::parse_arn, Value::Arn),
+            Func::IsValidHostLabel => label_check(arg(0)?, arg(1)?, stdlib::is_valid_host_label),
+            Func::IsVirtualHostableS3Bucket => {
+                label_check(arg(0)?, arg(1)?, stdlib::is_virtual_hostable_s3_bucket)
+            }
+            Func::Partition => {
+                let region = arg(0)?;
+                match region.text().and_then(|r| self.partitions.find_index(r)) {
+                    Some(i) => Value::Partition(i),
+                    None => Value::None,
+                }
+            }
+            Func::Coalesce => {
+                for e in args {
+                    let v = self.expr(e)?;
+                    if !matches!(v, Value::None) {
+                        return Ok(v);
+                    }
+                }
+                Value::None
+            }
+            Func::Ite => match arg(0)?.boolean() {
+                Some(true) => arg(1)?,
+                Some(false) => arg(2)?,
+                None => Value::None,
+            },
+            Func::Split => {
+                let input = arg(0)?;
+                let (delimiter, limit) = (arg(1)?, arg(2)?.int());
+                match (input.text(), delimiter.text(), limit) {
+                    (Some(s), Some(d), Some(limit)) if !d.is_empty() && limit >= 0 => {
+                        split(&input, s, d, limit)
+                    }
+                    _ => Value::None,
+                }
+            }
+        })
+    }
+}
+
+/// Parses a string argument, keeping the string (borrowed or owned) next to the ranges.
+fn parsed<'s, P>(
+    input: Value<'s>,
+    parse: fn(&str) -> Option<P>,
+    wrap: fn(Box<(Cow<'s, str>, P)>) -> Value<'s>,
+) -> Value<'s> {
+    match input.text().and_then(parse) {
+        Some(parts) => input.into_cow().map_or(Value::None, |src| wrap(Box::new((src, parts)))),
+        None => Value::None,
+    }
+}
+
+/// `isValidHostLabel` and `aws.isVirtualHostableS3Bucket`: a string and `allowSubDomains`.
+fn label_check(value: Value<'_>, sub: Value<'_>, check: fn(&str, bool) -> bool) -> Value<'static> {
+    match (value.text(), sub.boolean()) {
+        (Some(s), Some(sub)) => Value::Bool(check(s, sub)),
+        _ => Value::None,
+    }
+}
+
+/// A range of a parsed string, borrowed when the string is.
+fn cow_slice<'x>(src: &Cow<'x, str>, r: &std::ops::Range<usize>) -> Value<'x> {
+    match src {
+        Cow::Borrowed(s) => s.get(r.clone()).map_or(Value::None, Value::Str),
+        Cow::Owned(s) => s.get(r.clone()).map_or(Value::None, |s| Value::String(s.to_owned())),
+    }
+}
+
+/// `split(value, delimiter, limit)`: `limit` 0 means no limit, otherwise at most `limit`
+/// parts (the last one keeps the rest).
+fn split<'s>(input: &Value<'s>, s: &str, delimiter: &str, limit: i64) -> Value<'s> {
+    let mut ranges = Vec::new();
+    let mut start = 0;
+    for (i, _) in s.match_indices(delimiter) {
+        if limit > 0 && i64::try_from(ranges.len() + 1).unwrap_or(i64::MAX) >= limit {
+            break;
+        }
+        ranges.push(start..i);
+        start = i + delimiter.len();
+    }
+    ranges.push(start..s.len());
+    Value::List(ranges.into_iter().map(|r| input.slice(r)).collect())
+}
+
+fn push_value(v: &Value<'_>, out: &mut String) -> Result<()> {
+    match v {
+        Value::Str(s) => out.push_str(s),
+        Value::String(s) => out.push_str(s),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Int(i) => {
+            let _ = write!(out, "{i}");
+        }
+        Value::Ref(r) => return push_value(r, out),
+        Value::None => return Err(eval_error("a template or string refers to an unset value")),
+        _ => return Err(eval_error("a template or string refers to a value that is not a string")),
+    }
+    Ok(())
+}
+
+/// `getAttr`: follows `path` into partitions, URLs, ARNs and lists; a missing attribute or an
+/// index out of range gives unset.
+fn attr<'x>(p: &'x Partitions, v: Value<'x>, path: &[PathSeg]) -> Value<'x> {
+    if path.is_empty() {
+        return v;
+    }
+    let (next, used) = match v {
+        Value::Ref(r) => step(p, r, path),
+        Value::Partition(_) | Value::Strings(_) | Value::None => step(p, &v, path),
+        owned => {
+            let (next, used) = step(p, &owned, path);
+            (next.detach(), used)
+        }
+    };
+    attr(p, next, path.get(used..).unwrap_or(&[]))
+}
+
+/// One step of `getAttr`: the value and how many path segments it used.
+fn step<'x>(p: &'x Partitions, v: &Value<'x>, path: &[PathSeg]) -> (Value<'x>, usize) {
+    let none = (Value::None, path.len());
+    let Some(seg) = path.first() else { return none };
+    match (v, seg) {
+        (Value::Ref(r), _) => step(p, r, path),
+        (Value::Partition(i), PathSeg::Key(k)) => match p.get(*i) {
+            Some(out) => (partition_attr(out, k), 1),
+            None => none,
+        },
+        (Value::Strings(a), PathSeg::Index(n)) => {
+            (a.get(*n).map_or(Value::None, |s| Value::Str(s)), 1)
+        }
+        (Value::List(items), PathSeg::Index(n)) => {
+            (items.get(*n).cloned().unwrap_or(Value::None), 1)
+        }
+        (Value::Url(u), PathSeg::Key(k)) => (url_attr(&u.0, &u.1, k), 1),
+        (Value::Arn(a), PathSeg::Key(k)) => {
+            let (src, parts) = (&a.0, &a.1);
+            let field = |r: &std::ops::Range<usize>| cow_slice(src, r);
+            match k.as_str() {
+                "partition" => (field(&parts.partition), 1),
+                "service" => (field(&parts.service), 1),
+                "region" => (field(&parts.region), 1),
+                "accountId" => (field(&parts.account_id), 1),
+                "resourceId" => {
+                    let resource = field(&parts.resource);
+                    let Some(text) = resource.text() else { return none };
+                    let pieces = resource_id_ranges(text);
+                    match path.get(1) {
+                        Some(PathSeg::Index(n)) => {
+                            (pieces.get(*n).map_or(Value::None, |r| resource.slice(r.clone())), 2)
+                        }
+                        _ => (
+                            Value::List(pieces.into_iter().map(|r| resource.slice(r)).collect()),
+                            1,
+                        ),
+                    }
+                }
+                _ => none,
+            }
+        }
+        _ => none,
+    }
+}
+
+/// The ARN resource split on both `:` and `/`.
+fn resource_id_ranges(resource: &str) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, c) in resource.char_indices() {
+        if c == ':' || c == '/' {
+            out.push(start..i);
+            start = i + 1;
+        }
+    }
+    out.push(start..resource.len());
+    out
+}
+
+fn partition_attr<'x>(p: &'x PartitionOutputs, key: &str) -> Value<'x> {
+    match key {
+        "name" => Value::Str(&p.name),
+        "dnsSuffix" => Value::Str(&p.dns_suffix),
+        "dualStackDnsSuffix" => Value::Str(&p.dual_stack_dns_suffix),
+        "supportsFIPS" => Value::Bool(p.supports_fips),
+        "supportsDualStack" => Value::Bool(p.supports_dual_stack),
+        "implicitGlobalRegion" => Value::Str(&p.implicit_global_region),
+        other => match p.other.iter().find(|(k, _)| k == other) {
+            Some((_, OutputValue::String(s))) => Value::Str(s),
+            Some((_, OutputValue::Bool(b))) => Value::Bool(*b),
+            None => Value::None,
+        },
+    }
+}
+
+fn url_attr<'x>(src: &Cow<'x, str>, parts: &UrlParts, key: &str) -> Value<'x> {
+    let field = |r: &std::ops::Range<usize>| cow_slice(src, r);
+    match key {
+        "scheme" => field(&parts.scheme),
+        "authority" => field(&parts.authority),
+        "path" => field(&parts.path),
+        "isIp" => Value::Bool(parts.is_ip),
+        "normalizedPath" => {
+            let path = src.get(parts.path.clone()).unwrap_or("");
+            if path.starts_with('/') && path.ends_with('/') {
+                field(&parts.path)
+            } else {
+                let mut out = String::with_capacity(path.len() + 2);
+                if !path.starts_with('/') {
+                    out.push('/');
+                }
+                out.push_str(path);
+                if !out.ends_with('/') {
+                    out.push('/');
+                }
+                Value::String(out)
+            }
+        }
+        _ => Value::None,
+    }
+}
+
+fn partition_document(p: &PartitionOutputs) -> Document {
+    let s = |v: &str| Document::String(v.to_owned());
+    let mut entries: Vec<(Arc<str>, Document)> = vec![
+        (Arc::from("name"), s(&p.name)),
+        (Arc::from("dnsSuffix"), s(&p.dns_suffix)),
+        (Arc::from("dualStackDnsSuffix"), s(&p.dual_stack_dns_suffix)),
+        (Arc::from("supportsFIPS"), Document::Bool(p.supports_fips)),
+        (Arc::from("supportsDualStack"), Document::Bool(p.supports_dual_stack)),
+        (Arc::from("implicitGlobalRegion"), s(&p.implicit_global_region)),
+    ];
+    for (k, v) in &p.other {
+        let v = match v {
+            OutputValue::String(x) => s(x),
+            OutputValue::Bool(b) => Document::Bool(*b),
+        };
+        entries.push((Arc::from(k.as_str()), v));
+    }
+    Document::Object(Properties::from_entries(entries))
+}
+
+fn url_document(src: &str, parts: &UrlParts) -> Document {
+    let src = Cow::Borrowed(src);
+    let mut entries = Vec::new();
+    for key in ["scheme", "authority", "path", "normalizedPath", "isIp"] {
+        let doc = match url_attr(&src, parts, key) {
+            Value::Bool(b) => Document::Bool(b),
+            v => Document::String(v.text().unwrap_or("").to_owned()),
+        };
+        entries.push((Arc::from(key), doc));
+    }
+    Document::Object(Properties::from_entries(entries))
+}
+
+fn arn_document(src: &str, parts: &ArnParts) -> Document {
+    let s =
+        |r: &std::ops::Range<usize>| Document::String(src.get(r.clone()).unwrap_or("").to_owned());
+    let resource = src.get(parts.resource.clone()).unwrap_or("");
+    let ids = resource_id_ranges(resource)
+        .into_iter()
+        .map(|r| Document::String(resource.get(r).unwrap_or("").to_owned()))
+        .collect();
+    Document::Object(Properties::from_entries(vec![
+        (Arc::from("partition"), s(&parts.partition)),
+        (Arc::from("service"), s(&parts.service)),
+        (Arc::from("region"), s(&parts.region)),
+        (Arc::from("accountId"), s(&parts.account_id)),
+        (Arc::from("resourceId"), Document::Array(ids)),
+    ]))
+}
