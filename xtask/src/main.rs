@@ -8,6 +8,7 @@
 
 mod deps;
 mod isolate;
+mod sim_retry;
 mod tidy;
 mod tools;
 
@@ -32,6 +33,9 @@ tasks:
   deny      cargo deny check (installs cargo-deny when missing)
   fuzz C    run crate C's property-based fuzz targets (`crates/C/tests/fuzz.rs`) with
             many more cases than CI does (PROPTEST_CASES, default 100000), in release mode
+  sim-retry 10,000 clients against a service that throttles for 10 s: no jitter, standard
+            2.0 and 2.1, adaptive (table; chart in docs/retry-sim.svg; --seed N, --out FILE,
+            --max-attempts N, --error throttling|unavailable)
   venv      create target/xtask-venv with moto server (used by the STS tests)
   help      this text
 
@@ -56,6 +60,7 @@ fn main() -> ExitCode {
         "deny" => tools::deny(),
         "venv" => tools::venv().map(|_| ()),
         "fuzz" => fuzz(rest),
+        "sim-retry" => sim_retry::run(rest),
         "help" | "--help" | "-h" => {
             print!("{HELP}");
             Ok(())
