@@ -392,16 +392,19 @@ impl Settings {
     /// Any key of the selected profile (blank values count as unset), with where it was
     /// written. This is how credential providers read `role_arn`, `source_profile`, `sso_*`...
     pub fn profile_value(&self, key: &str) -> Option<Setting<String>> {
-        let profile = self.profile()?;
-        let property = profile.property(key).filter(|p| !p.value().trim().is_empty())?;
-        Some(Setting::new(
-            property.value().to_owned(),
-            Source::File {
-                section: section_label(profile.name()),
-                key: property.key().to_owned(),
-                location: property.location().clone(),
-            },
-        ))
+        self.profile_value_in(&self.profile.value, key)
+    }
+
+    /// Any key of the named profile, for following `source_profile` chains.
+    pub fn profile_value_in(&self, profile: &str, key: &str) -> Option<Setting<String>> {
+        let section = self.profiles.profile(profile)?;
+        file_value(section, section_label(section.name()), key)
+    }
+
+    /// Any key of the `[sso-session name]` section.
+    pub fn sso_session_value(&self, session: &str, key: &str) -> Option<Setting<String>> {
+        let section = self.profiles.sso_session(session)?;
+        file_value(section, format!("sso-session {}", section.name()), key)
     }
 
     /// The first non-blank of `vars`, then `key` in the selected profile.
@@ -612,6 +615,20 @@ impl Settings {
     /// unusable values in environment variables and a selected profile that does not exist.
     pub fn check(&self) -> Vec<Diagnostic> {
         let mut out = self.profiles.check();
+        let files = [
+            ("config", "AWS_CONFIG_FILE", self.locations.config_file()),
+            ("credentials", "AWS_SHARED_CREDENTIALS_FILE", self.locations.credentials_file()),
+        ];
+        for (file, var, path) in files {
+            if path.is_none() {
+                out.push(Diagnostic::warning(
+                    None,
+                    format!(
+                        "the {file} file was not read: its path starts with `~` and no home directory is set (HOME); set {var} to an absolute path"
+                    ),
+                ));
+            }
+        }
         if self.profile.source != Source::Default && self.profile().is_none() {
             out.push(Diagnostic::warning(
                 None,
@@ -633,6 +650,13 @@ impl Settings {
         }
         out
     }
+}
+
+fn file_value(section: &Section, label: String, key: &str) -> Option<Setting<String>> {
+    let property = section.property(key).filter(|p| !p.value().trim().is_empty())?;
+    let location = property.location().clone();
+    let source = Source::File { section: label, key: property.key().to_owned(), location };
+    Some(Setting::new(property.value().to_owned(), source))
 }
 
 /// How a section is written in the file: `default` or `profile NAME`.

@@ -109,3 +109,24 @@ fn rooted_fs_maps_absolute_paths_and_refuses_to_climb_out() {
     assert_eq!(std::fs::read(dir.join("home/token")).unwrap(), b"t");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn values_of_other_profiles_and_sso_sessions_have_sources() {
+    use signet_config_loader::{Loader, Platform, Source};
+    let fs = Fs::from_map([(
+        "/c",
+        "[profile a]\nsource_profile = b\n[profile b]\nregion = r\n[sso-session corp]\nsso_region = us-east-1\n",
+    )]);
+    let s =
+        Loader::new(Env::empty(), fs).platform(Platform::Unix).config_file("/c").load().unwrap();
+    let region = s.profile_value_in("b", "region").unwrap();
+    assert_eq!(region.value, "r");
+    assert_eq!(region.source.to_string(), "`region` in [profile b] at /c:4");
+    let sso = s.sso_session_value("corp", "sso_region").unwrap();
+    assert!(matches!(&sso.source, Source::File { section, .. } if section == "sso-session corp"));
+    assert_eq!(s.sso_session_value("corp", "sso_start_url"), None);
+    // No HOME: the credentials file (default path under `~`) was not read, and check says so.
+    let found: Vec<String> = s.check().iter().map(ToString::to_string).collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].contains("credentials file was not read"), "{found:?}");
+}
