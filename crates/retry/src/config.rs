@@ -117,6 +117,12 @@ impl RetrySpec {
         }
     }
 
+    /// The spec for an already-parsed opt-in flag (the config loader's
+    /// `new_retries_2026()` setting): 2.1 when `true`.
+    pub fn from_opt_in(new_retries_2026: bool) -> Self {
+        if new_retries_2026 { Self::V2_1 } else { Self::V2_0 }
+    }
+
     /// Reads `AWS_NEW_RETRIES_2026` from the process environment. Libraries and tests should
     /// prefer [`RetrySpec::from_new_retries_2026`] with an injected value.
     pub fn from_process_env() -> Self {

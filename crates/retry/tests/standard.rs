@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use serde_json::Value;
 use signet_retry::{
-    AttemptOutcome, Decision, FixedRandom, MaxAttempts, Response, RetryConfig, RetryQuota,
-    RetrySpec, RetryStrategy, TransportError,
+    AttemptOutcome, Decision, ErrorKind, FixedRandom, MaxAttempts, Response, RetryConfig,
+    RetryMode, RetryQuota, RetrySpec, RetryStrategy, TransportError,
 };
 
 fn data_dir() -> PathBuf {
@@ -216,4 +216,35 @@ fn the_quota_is_safe_across_threads() {
     // 500 tokens at 5 per retry: exactly 100 retries across all threads, then none.
     assert_eq!(retried, 100);
     assert_eq!(strategy.quota().available(), 0);
+}
+
+#[test]
+fn settings_parse_as_the_config_loader_hands_them_over() {
+    assert_eq!("Adaptive".parse::<RetryMode>().unwrap(), RetryMode::Adaptive);
+    assert_eq!(" standard ".parse::<RetryMode>().unwrap(), RetryMode::Standard);
+    // Other SDKs' `legacy` runs as standard.
+    assert_eq!("legacy".parse::<RetryMode>().unwrap(), RetryMode::Standard);
+    let e = "fast".parse::<RetryMode>().unwrap_err();
+    assert_eq!((e.kind(), e.value()), (ErrorKind::InvalidRetryMode, "fast"));
+    assert!(e.to_string().contains("\"fast\""), "{e}");
+    assert_eq!("5".parse::<MaxAttempts>().unwrap().get(), 5);
+    for bad in ["0", "-1", "three", "", "4294967296"] {
+        let e = bad.parse::<MaxAttempts>().unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidMaxAttempts, "{bad:?}");
+    }
+    assert_eq!(MaxAttempts::new(0).unwrap_err().kind(), ErrorKind::InvalidMaxAttempts);
+    assert_eq!(RetrySpec::from_new_retries_2026(Some("TRUE")), RetrySpec::V2_1);
+    assert_eq!(RetrySpec::from_new_retries_2026(Some("1")), RetrySpec::V2_0);
+    assert_eq!(RetrySpec::from_new_retries_2026(None), RetrySpec::V2_0);
+    assert_eq!(RetrySpec::from_opt_in(true), RetrySpec::V2_1);
+    assert_eq!(RetryConfig::default(), RetryConfig::standard());
+    assert_eq!(RetryConfig::adaptive().mode(), RetryMode::Adaptive);
+}
+
+#[test]
+fn one_attempt_means_never_retry() {
+    let config = RetryConfig::standard().with_max_attempts(MaxAttempts::new(1).unwrap());
+    let s = RetryStrategy::new(config);
+    assert_eq!(first(&s, Response::new(503)), Decision::MaxAttemptsExceeded);
+    assert_eq!(s.quota().available(), 500);
 }
