@@ -44,6 +44,8 @@
 //! - Typed settings ([`Settings`]): profile, region, retry mode and attempts, the 2026 retry
 //!   switch, endpoint URLs, FIPS and dual-stack, STS endpoints, IMDS ([`ImdsSettings`]), the
 //!   app id, and any raw profile key.
+//! - An explanation of every setting: each place that sets it, in precedence order
+//!   ([`Settings::explain`]).
 //! - A checker ([`Settings::check`], [`Diagnostic`]).
 //!
 //! # Crate features
@@ -68,6 +70,6 @@ pub use crate::fs::Fs;
 pub use crate::location::FileLocations;
 pub use crate::profile::{FileKind, Location, ProfileSet, Property, Section};
 pub use crate::settings::{
-    ImdsEndpointMode, ImdsSettings, Loader, RetryMode, Settings, StsRegionalEndpoints,
+    Explanation, ImdsEndpointMode, ImdsSettings, Loader, RetryMode, Settings, StsRegionalEndpoints,
 };
 pub use crate::source::{Setting, Source};

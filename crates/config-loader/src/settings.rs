@@ -124,6 +124,43 @@ pub struct ImdsSettings {
     pub num_attempts: Setting<u32>,
 }
 
+/// One setting as [`Settings::explain`] sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Explanation {
+    /// The setting's name, as the profile key is spelt (`region`, `max_attempts`, ...).
+    pub name: &'static str,
+    /// Every place that sets it, highest precedence first; the first one wins.
+    pub candidates: Vec<Setting<String>>,
+    /// The value used when no candidate exists, if the setting has a default.
+    pub default: Option<Setting<String>>,
+}
+
+impl Explanation {
+    /// The value that wins: the first candidate, else the default.
+    pub fn winner(&self) -> Option<&Setting<String>> {
+        self.candidates.first().or(self.default.as_ref())
+    }
+}
+
+impl fmt::Display for Explanation {
+    /// `name = value (source); it hides value (source), ...`, or `name is not set`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.winner() {
+            Some(winner) => write!(f, "{} = {winner}", self.name)?,
+            None => return write!(f, "{} is not set", self.name),
+        }
+        let mut hidden = self.candidates.iter().skip(1);
+        if let Some(first) = hidden.next() {
+            write!(f, "; it hides {first}")?;
+            for other in hidden {
+                write!(f, ", {other}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// The settings of a program: environment, the shared files and code overrides, resolved.
 ///
 /// Each accessor applies one precedence: a value set in code, then the environment variable(s),
@@ -323,6 +360,15 @@ fn read_optional(fs: &Fs, path: &Path) -> Result<Option<String>, Error> {
 }
 
 type Parser<T> = fn(&str) -> Result<T, String>;
+
+/// A row of [`Settings::explain`]: name, code value, variables, profile key, default.
+type ExplainRow = (
+    &'static str,
+    Option<Setting<String>>,
+    &'static [&'static str],
+    Option<&'static str>,
+    Option<&'static str>,
+);
 
 pub(crate) fn parse_bool(s: &str) -> Result<bool, String> {
     match s.trim().to_ascii_lowercase().as_str() {
@@ -609,6 +655,147 @@ impl Settings {
                 4,
             )?,
         })
+    }
+
+    /// Every place that sets each setting, highest precedence first, so a person can see which
+    /// one won and what it hid: "which setting won, and why". Values are shown as written
+    /// (not validated; the typed accessors do that).
+    ///
+    /// ```
+    /// use signet_config_loader::{Env, Fs, Settings};
+    ///
+    /// let env = Env::from_map([("HOME", "/h"), ("AWS_REGION", "us-west-2")]);
+    /// let fs = Fs::from_map([("/h/.aws/config", "[default]\nregion = eu-west-1\n")]);
+    /// let settings = Settings::load(&env, &fs)?;
+    /// let region = settings.explain().into_iter().find(|e| e.name == "region").unwrap();
+    /// assert_eq!(
+    ///     region.to_string(),
+    ///     "region = us-west-2 (environment variable AWS_REGION); \
+    ///      it hides eu-west-1 (`region` in [default] at /h/.aws/config:2)"
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn explain(&self) -> Vec<Explanation> {
+        let o = &self.overrides;
+        let code = |v: Option<String>| v.map(|v| Setting::new(v, Source::Code));
+        let rows: Vec<ExplainRow> = vec![
+            ("profile", None, &[], None, None),
+            (
+                "region",
+                code(o.region.clone()),
+                &["AWS_REGION", "AWS_DEFAULT_REGION"],
+                Some("region"),
+                None,
+            ),
+            (
+                "retry_mode",
+                code(o.retry_mode.map(|m| m.to_string())),
+                &["AWS_RETRY_MODE"],
+                Some("retry_mode"),
+                Some("standard"),
+            ),
+            (
+                "max_attempts",
+                code(o.max_attempts.map(|n| n.to_string())),
+                &["AWS_MAX_ATTEMPTS"],
+                Some("max_attempts"),
+                Some("3"),
+            ),
+            ("new_retries_2026", None, &["AWS_NEW_RETRIES_2026"], None, Some("false")),
+            (
+                "endpoint_url",
+                code(o.endpoint_url.clone()),
+                &["AWS_ENDPOINT_URL"],
+                Some("endpoint_url"),
+                None,
+            ),
+            (
+                "ignore_configured_endpoint_urls",
+                None,
+                &["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"],
+                Some("ignore_configured_endpoint_urls"),
+                Some("false"),
+            ),
+            (
+                "use_fips_endpoint",
+                code(o.use_fips.map(|b| b.to_string())),
+                &["AWS_USE_FIPS_ENDPOINT"],
+                Some("use_fips_endpoint"),
+                Some("false"),
+            ),
+            (
+                "use_dualstack_endpoint",
+                code(o.use_dual_stack.map(|b| b.to_string())),
+                &["AWS_USE_DUALSTACK_ENDPOINT"],
+                Some("use_dualstack_endpoint"),
+                Some("false"),
+            ),
+            (
+                "sts_regional_endpoints",
+                None,
+                &["AWS_STS_REGIONAL_ENDPOINTS"],
+                Some("sts_regional_endpoints"),
+                Some("regional"),
+            ),
+            (
+                "sdk_ua_app_id",
+                code(o.app_id.clone()),
+                &["AWS_SDK_UA_APP_ID"],
+                Some("sdk_ua_app_id"),
+                None,
+            ),
+            ("ec2_metadata_disabled", None, &["AWS_EC2_METADATA_DISABLED"], None, Some("false")),
+            (
+                "ec2_metadata_v1_disabled",
+                None,
+                &["AWS_EC2_METADATA_V1_DISABLED"],
+                Some("ec2_metadata_v1_disabled"),
+                Some("false"),
+            ),
+            (
+                "ec2_metadata_service_endpoint",
+                None,
+                &["AWS_EC2_METADATA_SERVICE_ENDPOINT"],
+                Some("ec2_metadata_service_endpoint"),
+                None,
+            ),
+            (
+                "ec2_metadata_service_endpoint_mode",
+                None,
+                &["AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE"],
+                Some("ec2_metadata_service_endpoint_mode"),
+                Some("IPv4"),
+            ),
+            (
+                "metadata_service_timeout",
+                None,
+                &["AWS_METADATA_SERVICE_TIMEOUT"],
+                Some("metadata_service_timeout"),
+                Some("1"),
+            ),
+            (
+                "metadata_service_num_attempts",
+                None,
+                &["AWS_METADATA_SERVICE_NUM_ATTEMPTS"],
+                Some("metadata_service_num_attempts"),
+                Some("4"),
+            ),
+        ];
+        rows.into_iter()
+            .map(|(name, code, vars, key, default)| {
+                let mut candidates: Vec<Setting<String>> = code.into_iter().collect();
+                if name == "profile" {
+                    candidates.push(self.profile.clone());
+                } else {
+                    candidates.extend(vars.iter().filter_map(|var| {
+                        self.env.get_non_blank(var).map(|v| Setting::new(v, Source::env(var)))
+                    }));
+                    candidates.extend(key.and_then(|key| self.profile_value(key)));
+                }
+                let default = default.map(|d| Setting::new(d.to_owned(), Source::Default));
+                Explanation { name, candidates, default }
+            })
+            .collect()
     }
 
     /// Checks both files and the environment for mistakes; see [`ProfileSet::check`]. Adds

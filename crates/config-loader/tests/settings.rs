@@ -359,3 +359,27 @@ fn secrets_stay_out_of_debug_and_display() {
     let checked: String = s.check().iter().map(|d| d.to_string()).collect();
     assert!(!checked.contains("secret-value"));
 }
+
+#[test]
+fn explain_lists_every_source_in_precedence_order() {
+    let fs = Fs::from_map([(CONFIG, "[profile p]\nmax_attempts = 2\nretry_mode = adaptive\n")]);
+    let env = Env::from_map([("HOME", "/h"), ("AWS_PROFILE", "p"), ("AWS_MAX_ATTEMPTS", "4")]);
+    let s = Loader::new(env, fs).platform(Platform::Unix).max_attempts(6).load().unwrap();
+    let explained: Vec<String> = s.explain().iter().map(ToString::to_string).collect();
+    let find = |name: &str| explained.iter().find(|e| e.starts_with(name)).unwrap().clone();
+    assert_eq!(find("profile"), "profile = p (environment variable AWS_PROFILE)");
+    assert_eq!(
+        find("max_attempts"),
+        "max_attempts = 6 (set in code); it hides 4 (environment variable AWS_MAX_ATTEMPTS), \
+         2 (`max_attempts` in [profile p] at /h/.aws/config:2)"
+    );
+    assert_eq!(
+        find("retry_mode"),
+        "retry_mode = adaptive (`retry_mode` in [profile p] at /h/.aws/config:3)"
+    );
+    assert_eq!(find("use_fips_endpoint"), "use_fips_endpoint = false (default)");
+    assert_eq!(find("region"), "region is not set");
+    // The winner agrees with the typed accessor.
+    let max = s.explain().into_iter().find(|e| e.name == "max_attempts").unwrap();
+    assert_eq!(max.winner().unwrap().source, s.max_attempts().unwrap().source);
+}
