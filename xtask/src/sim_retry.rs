@@ -175,8 +175,8 @@ fn svg(sim: &Sim) -> String {
         r##"<rect x="{left}" y="{top}" width="{:.1}" height="{:.1}" fill="#f5e6e6" opacity="0.6"/><text x="{:.1}" y="{:.1}" fill="#a33">service throttling</text>"##,
         x(throttle * 10.0) - left,
         h - top - bottom,
-        left + 6.0,
-        h - bottom - 8.0
+        x(throttle * 10.0) - 110.0,
+        top + 14.0
     );
     // One step line per policy.
     for (i, p) in sim.policies.iter().enumerate() {
@@ -199,8 +199,8 @@ fn svg(sim: &Sim) -> String {
             r#"<polyline fill="none" stroke="{color}" stroke-width="1.5" stroke-dasharray="{dash}" points="{}"/>"#,
             points.trim_end()
         );
-        let ly = top + 16.0 + 18.0 * i as f64;
-        let lx = w - right - 260.0;
+        let ly = top + 40.0 + 18.0 * i as f64;
+        let lx = w - right - 400.0;
         let _ = writeln!(
             s,
             r#"<line x1="{lx}" y1="{ly}" x2="{:.1}" y2="{ly}" stroke="{color}" stroke-width="3" stroke-dasharray="{dash}"/><text x="{:.1}" y="{:.1}">{}</text>"#,
