@@ -3,7 +3,7 @@
 use std::future::Future;
 
 use crate::classify::{AttemptOutcome, Response};
-use crate::strategy::{Attempt, Decision, RetryStrategy};
+use crate::strategy::{Attempt, CallRetries, Decision, RetryStrategy};
 
 /// Runs `operation` until it succeeds or `strategy` says to stop, sleeping on tokio's clock
 /// between attempts (and, in adaptive mode, before a send the rate limiter holds back).
@@ -30,6 +30,23 @@ use crate::strategy::{Attempt, Decision, RetryStrategy};
 /// ```
 pub async fn retry<T, E, F, Fut, D>(
     strategy: &RetryStrategy,
+    operation: F,
+    describe: D,
+) -> Result<T, E>
+where
+    F: FnMut(Attempt) -> Fut,
+    Fut: Future<Output = Result<T, E>>,
+    D: for<'e> FnMut(&'e E) -> AttemptOutcome<'e>,
+{
+    retry_call(strategy.start_call(), operation, describe).await
+}
+
+/// As [`retry`], for a call already started: use it for a long-polling operation (SQS
+/// `ReceiveMessage`, for example) with [`RetryStrategy::start_long_polling_call`], so that
+/// under Retry Behavior 2.1 it still sleeps the backoff before returning a failure when the
+/// retry quota is spent and a polling loop cannot spin.
+pub async fn retry_call<T, E, F, Fut, D>(
+    mut call: CallRetries,
     mut operation: F,
     mut describe: D,
 ) -> Result<T, E>
@@ -38,7 +55,6 @@ where
     Fut: Future<Output = Result<T, E>>,
     D: for<'e> FnMut(&'e E) -> AttemptOutcome<'e>,
 {
-    let mut call = strategy.start_call();
     loop {
         let wait = call.before_attempt();
         if !wait.is_zero() {
@@ -51,6 +67,10 @@ where
         };
         match decision {
             Decision::Retry(delay) => tokio::time::sleep(delay).await,
+            Decision::RetryQuotaExceededAfter(delay) => {
+                tokio::time::sleep(delay).await;
+                return result;
+            }
             _ => return result,
         }
     }

@@ -47,9 +47,9 @@
 //!
 //! # Crate features
 //!
-//! - `tokio` (off by default): `retry`, a driver that runs an async operation under a
-//!   strategy, sleeping on tokio's clock, and `TokioClock`. Pulls in `tokio` with its
-//!   `time` feature. Without it the crate has no dependencies at all.
+//! - `tokio` (off by default): `retry` and `retry_call`, drivers that run an async
+//!   operation under a strategy, sleeping on tokio's clock, and `TokioClock`. Pulls in
+//!   `tokio` with its `time` feature. Without it the crate has no dependencies at all.
 #![forbid(unsafe_code)]
 
 mod adaptive;
@@ -73,7 +73,7 @@ pub use crate::clock::TokioClock;
 pub use crate::clock::{Clock, ManualClock, MonotonicClock};
 pub use crate::config::{MaxAttempts, RetryConfig, RetryMode, RetrySpec};
 #[cfg(feature = "tokio")]
-pub use crate::driver::retry;
+pub use crate::driver::{retry, retry_call};
 pub use crate::error::{Error, ErrorKind};
 pub use crate::quota::RetryQuota;
 pub use crate::rng::{FixedRandom, RandomSource, SeededRandom};

@@ -114,7 +114,14 @@ impl RetryStrategy {
 
     /// Begins one operation call: attempt 1.
     pub fn start_call(&self) -> CallRetries {
-        CallRetries { strategy: self.clone(), attempt: 1, last_cost: None }
+        CallRetries { strategy: self.clone(), attempt: 1, last_cost: None, long_polling: false }
+    }
+
+    /// Begins a call of a long-polling operation (SQS `ReceiveMessage`, for example): under
+    /// Retry Behavior 2.1, when the retry quota is spent it still backs off before giving up
+    /// ([`Decision::RetryQuotaExceededAfter`]), so a polling loop cannot spin.
+    pub fn start_long_polling_call(&self) -> CallRetries {
+        CallRetries { long_polling: true, ..self.start_call() }
     }
 
     /// The backoff before retrying after attempt number `failed_attempt` (1-based) failed
@@ -157,6 +164,9 @@ pub enum Decision {
     MaxAttemptsExceeded,
     /// The failure was retryable but the client's retry quota is spent; return it.
     RetryQuotaExceeded,
+    /// As [`Decision::RetryQuotaExceeded`], for a long-polling call under Retry Behavior 2.1:
+    /// wait this long (the backoff a retry would have had), then return the failure.
+    RetryQuotaExceededAfter(Duration),
 }
 
 impl Decision {
@@ -164,6 +174,15 @@ impl Decision {
     pub fn retry_delay(self) -> Option<Duration> {
         match self {
             Self::Retry(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    /// How long to wait before acting on this decision: before the next attempt, or before
+    /// a long-polling call returns its failure.
+    pub fn delay(self) -> Option<Duration> {
+        match self {
+            Self::Retry(d) | Self::RetryQuotaExceededAfter(d) => Some(d),
             _ => None,
         }
     }
@@ -200,6 +219,7 @@ pub struct CallRetries {
     strategy: RetryStrategy,
     attempt: u32,
     last_cost: Option<u32>,
+    long_polling: bool,
 }
 
 impl CallRetries {
@@ -248,7 +268,11 @@ impl CallRetries {
         }
         let cost = s.cost(class);
         if !s.quota.try_acquire(cost) {
-            return Decision::RetryQuotaExceeded;
+            return if self.long_polling && spec == RetrySpec::V2_1 {
+                Decision::RetryQuotaExceededAfter(s.backoff(class, self.attempt))
+            } else {
+                Decision::RetryQuotaExceeded
+            };
         }
         self.last_cost = Some(cost);
         let mut delay = s.backoff(class, self.attempt);

@@ -5,8 +5,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use signet_retry::{
-    AttemptOutcome, FixedRandom, MaxAttempts, Response, RetryConfig, RetryStrategy, TokioClock,
-    TransportError, retry,
+    AttemptOutcome, FixedRandom, MaxAttempts, Response, RetryConfig, RetryQuota, RetrySpec,
+    RetryStrategy, TokioClock, TransportError, retry, retry_call,
 };
 use tokio::time::Instant;
 
@@ -115,4 +115,32 @@ async fn adaptive_mode_holds_sends_back_after_throttling() {
         *times.lock().unwrap(),
         [Duration::ZERO, Duration::from_secs(2), Duration::from_secs(4)]
     );
+}
+
+#[tokio::test(start_paused = true)]
+async fn long_polling_sleeps_the_backoff_when_the_quota_is_spent() {
+    let empty = || RetryQuota::with_available(0, 500);
+    let v21 = RetryConfig::standard().with_spec(RetrySpec::V2_1);
+    let strategy = RetryStrategy::new(v21).with_random(FixedRandom(1.0)).with_quota(empty());
+    let start = Instant::now();
+    let result: Result<(), Failure> = retry_call(
+        strategy.start_long_polling_call(),
+        |_| async { Err(Failure::Status(500, "InternalError")) },
+        describe,
+    )
+    .await;
+    assert_eq!(result, Err(Failure::Status(500, "InternalError")));
+    assert_eq!(start.elapsed(), Duration::from_millis(50));
+    // An ordinary call, or a long-polling one under 2.0, gives up at once.
+    let start = Instant::now();
+    let _: Result<(), Failure> =
+        retry(&strategy, |_| async { Err(Failure::Status(500, "x")) }, describe).await;
+    let v20 = RetryStrategy::new(RetryConfig::standard()).with_quota(empty());
+    let _: Result<(), Failure> = retry_call(
+        v20.start_long_polling_call(),
+        |_| async { Err(Failure::Status(500, "x")) },
+        describe,
+    )
+    .await;
+    assert_eq!(start.elapsed(), Duration::ZERO);
 }
