@@ -6,6 +6,7 @@
 // This binary's job is to print progress and to read the process environment.
 #![allow(clippy::print_stdout, clippy::print_stderr, clippy::disallowed_methods)]
 
+mod bench;
 mod deps;
 mod isolate;
 mod sim_retry;
@@ -33,6 +34,8 @@ tasks:
   deny      cargo deny check (installs cargo-deny when missing)
   fuzz C    run crate C's property-based fuzz targets (`crates/C/tests/fuzz.rs`) with
             many more cases than CI does (PROPTEST_CASES, default 100000), in release mode
+  bench S   run the peer benchmark `benches/S` (default sigv4) and print medians and
+            ratios (signet first)
   sim-retry 10,000 clients against a service that throttles for 10 s: no jitter, standard
             2.0 and 2.1, adaptive (table; chart in docs/retry-sim.svg; --seed N, --out FILE,
             --max-attempts N, --error throttling|unavailable)
@@ -61,6 +64,7 @@ fn main() -> ExitCode {
         "venv" => tools::venv().map(|_| ()),
         "fuzz" => fuzz(rest),
         "sim-retry" => sim_retry::run(rest),
+        "bench" => bench::run_suite(rest),
         "help" | "--help" | "-h" => {
             print!("{HELP}");
             Ok(())
@@ -158,7 +162,9 @@ fn cargo(args: &[&str]) -> Result {
 
 /// Runs a command in the workspace root and turns a failure into a sentence.
 fn run(cmd: &mut Command) -> Result {
-    cmd.current_dir(root());
+    if cmd.get_current_dir().is_none() {
+        cmd.current_dir(root());
+    }
     let shown = format!("{cmd:?}");
     let status = cmd.status().map_err(|e| format!("cannot start {shown}: {e}"))?;
     if status.success() { Ok(()) } else { Err(format!("{shown} failed ({status})")) }

@@ -9,17 +9,20 @@ use crate::error::{Error, ErrorKind, printable};
 use crate::settings::{SessionTokenMode, SigningSettings, UriEncoding};
 use crate::sink::Sink;
 
-/// A header as the canonicaliser sees it: a name in any case and a raw value.
+/// A header to sign: its lower-cased name (a range of the scratch buffer) and raw value.
 #[derive(Clone, Copy, Default)]
 pub(crate) struct Hdr<'a> {
-    pub(crate) name: &'a str,
-    pub(crate) value: &'a [u8],
+    name: (u32, u32),
+    /// The first 24 bytes of the lower-case name, zero-padded, as big-endian words: names
+    /// compare by key first, and by bytes only when both are longer than 24 bytes.
+    key: [u64; 3],
+    value: &'a [u8],
     /// Position in the input, so that repeated headers keep their order.
     order: u32,
 }
 
 /// Headers and query parameters beyond this many go to the heap.
-const INLINE: usize = 64;
+const INLINE: usize = 32;
 
 /// A vector that lives on the stack up to `INLINE` elements.
 pub(crate) enum Small<T: Copy + Default> {
@@ -74,58 +77,266 @@ pub(crate) struct Added<'a> {
     pub(crate) content_sha256: Option<&'a [u8]>,
 }
 
-/// Checks and sorts the headers to sign: lower-case name order, repeated names in input order.
-pub(crate) fn sorted_headers<'a>(
-    headers: &'a [(&'a str, &'a str)],
-    added: &Added<'a>,
-    settings: &SigningSettings,
-) -> Result<Small<Hdr<'a>>, Error> {
-    let mut out = Small::with_capacity(headers.len() + 3);
-    for (i, (name, value)) in headers.iter().enumerate() {
-        check_name(name)?;
-        check_value(name, value.as_bytes())?;
-        let replaced = (added.date.is_some() && name.eq_ignore_ascii_case("x-amz-date"))
-            || (name.eq_ignore_ascii_case("x-amz-security-token") && added.token.is_some())
-            || (added.content_sha256.is_some()
-                && name.eq_ignore_ascii_case("x-amz-content-sha256"));
-        if replaced || settings.is_excluded(name) {
-            continue;
+/// The sorted headers and query parameters of one canonical request. Lower-cased header
+/// names and re-encoded query components live in one scratch buffer, referenced by range.
+pub(crate) struct Canonical<'a> {
+    scratch: Vec<u8>,
+    headers: Small<Hdr<'a>>,
+    /// (key start, key end, value end): the value starts at key end.
+    query: Small<(u32, u32, u32)>,
+}
+
+/// Order of two names whose keys (first 24 bytes) are equal.
+fn cmp_names(scratch: &[u8], a: &Hdr<'_>, b: &Hdr<'_>) -> std::cmp::Ordering {
+    let an = &scratch[a.name.0 as usize..a.name.1 as usize];
+    let bn = &scratch[b.name.0 as usize..b.name.1 as usize];
+    cmp_bytes(an, bn)
+}
+
+/// Byte-wise order of two short strings, eight bytes at a time without calling `memcmp`.
+#[inline]
+fn cmp_bytes(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
+    let (mut ac, mut bc) = (a.chunks_exact(8), b.chunks_exact(8));
+    for (x, y) in (&mut ac).zip(&mut bc) {
+        let (x, y) = (u64::from_be_bytes(word(x)), u64::from_be_bytes(word(y)));
+        if x != y {
+            return x.cmp(&y);
         }
-        out.push(Hdr { name, value: value.as_bytes(), order: i as u32 });
     }
-    let base = headers.len() as u32;
-    if let Some(value) = added.date {
-        out.push(Hdr { name: "x-amz-date", value, order: base });
-    }
-    if let Some(value) = added.token {
-        out.push(Hdr { name: "x-amz-security-token", value, order: base + 1 });
-    }
-    if let Some(value) = added.content_sha256 {
-        out.push(Hdr { name: "x-amz-content-sha256", value, order: base + 2 });
-    }
-    out.as_mut_slice()
-        .sort_unstable_by(|a, b| cmp_lower(a.name, b.name).then(a.order.cmp(&b.order)));
-    Ok(out)
+    let done = a.len().min(b.len()) / 8 * 8;
+    a[done..].iter().cmp(b[done..].iter())
 }
 
-fn cmp_lower(a: &str, b: &str) -> std::cmp::Ordering {
-    a.bytes().map(|c| c.to_ascii_lowercase()).cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+#[inline]
+fn word(chunk: &[u8]) -> [u8; 8] {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(chunk);
+    w
 }
 
-/// RFC 9110 `tchar`.
+/// Query parameters the signer owns in query mode; the request's own copies are dropped.
+const AUTH_PARAMS: &[&str] = &[
+    "X-Amz-Algorithm",
+    "X-Amz-Credential",
+    "X-Amz-Date",
+    "X-Amz-Expires",
+    "X-Amz-SignedHeaders",
+    "X-Amz-Security-Token",
+    "X-Amz-Signature",
+];
+
+impl<'a> Canonical<'a> {
+    /// Checks and collects the headers to sign and the query parameters; `extra` is room for
+    /// the auth parameters of query mode.
+    pub(crate) fn new(
+        headers: &'a [(&'a str, &'a str)],
+        added: &Added<'a>,
+        settings: &SigningSettings,
+        raw_query: &str,
+        drop_auth_params: bool,
+        mut scratch: Vec<u8>,
+    ) -> Result<Self, Error> {
+        scratch.clear();
+        let mut c = Canonical {
+            scratch,
+            headers: Small::with_capacity(headers.len() + 3),
+            query: Small::with_capacity(raw_query.len() / 4),
+        };
+        for (i, (name, value)) in headers.iter().enumerate() {
+            check_name(name)?;
+            check_value(name, value.as_bytes())?;
+            let replaced = (added.date.is_some() && name.eq_ignore_ascii_case("x-amz-date"))
+                || (added.token.is_some() && name.eq_ignore_ascii_case("x-amz-security-token"))
+                || (added.content_sha256.is_some()
+                    && name.eq_ignore_ascii_case("x-amz-content-sha256"));
+            if replaced || settings.is_excluded_fast(name) {
+                continue;
+            }
+            c.push_header(name, value.as_bytes(), i as u32);
+        }
+        let base = headers.len() as u32;
+        if let Some(value) = added.date {
+            c.push_header("x-amz-date", value, base);
+        }
+        if let Some(value) = added.token {
+            c.push_header("x-amz-security-token", value, base + 1);
+        }
+        if let Some(value) = added.content_sha256 {
+            c.push_header("x-amz-content-sha256", value, base + 2);
+        }
+        let scratch = &c.scratch;
+        c.headers.as_mut_slice().sort_unstable_by(|a, b| {
+            a.key.cmp(&b.key).then_with(|| cmp_names(scratch, a, b)).then(a.order.cmp(&b.order))
+        });
+
+        for pair in raw_query.split('&').filter(|p| !p.is_empty()) {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            if drop_auth_params && AUTH_PARAMS.iter().any(|a| decoded_eq(k, a)) {
+                continue;
+            }
+            let ks = c.scratch.len();
+            push_reencoded(&mut c.scratch, k.as_bytes());
+            let ke = c.scratch.len();
+            push_reencoded(&mut c.scratch, v.as_bytes());
+            c.query.push((ks as u32, ke as u32, c.scratch.len() as u32));
+        }
+        Ok(c)
+    }
+
+    fn push_header(&mut self, name: &str, value: &'a [u8], order: u32) {
+        let start = self.scratch.len();
+        self.scratch.extend_from_slice(name.as_bytes());
+        let lower = &mut self.scratch[start..];
+        lower.make_ascii_lowercase();
+        let mut padded = [0u8; 24];
+        let n = lower.len().min(24);
+        padded[..n].copy_from_slice(&lower[..n]);
+        let key = [0, 1, 2].map(|i| u64::from_be_bytes(word(&padded[i * 8..i * 8 + 8])));
+        self.headers.push(Hdr {
+            name: (start as u32, self.scratch.len() as u32),
+            key,
+            value,
+            order,
+        });
+    }
+
+    fn name(&self, h: &Hdr<'_>) -> &[u8] {
+        &self.scratch[h.name.0 as usize..h.name.1 as usize]
+    }
+
+    /// Whether two headers have the same name (cheaply, by key, for names up to 24 bytes).
+    #[inline]
+    fn same_name(&self, a: &Hdr<'_>, b: &Hdr<'_>) -> bool {
+        let (la, lb) = (a.name.1 - a.name.0, b.name.1 - b.name.0);
+        a.key == b.key && la == lb && (la <= 24 || self.name(a) == self.name(b))
+    }
+
+    /// Adds a query pair whose key is canonical already and whose value `value` writes in
+    /// canonical encoding.
+    pub(crate) fn push_param(&mut self, key: &[u8], value: impl FnOnce(&mut Vec<u8>)) {
+        let ks = self.scratch.len();
+        self.scratch.extend_from_slice(key);
+        let ke = self.scratch.len();
+        value(&mut self.scratch);
+        self.query.push((ks as u32, ke as u32, self.scratch.len() as u32));
+    }
+
+    /// Writes the signed header names, lower-case, distinct, with `sep` between them.
+    pub(crate) fn write_signed_headers(&self, sink: &mut impl Sink, sep: &[u8]) {
+        let mut prev: Option<&Hdr<'_>> = None;
+        for h in self.headers.as_slice() {
+            if prev.is_some_and(|p| self.same_name(p, h)) {
+                continue;
+            }
+            if prev.is_some() {
+                sink.write(sep);
+            }
+            sink.write(self.name(h));
+            prev = Some(h);
+        }
+    }
+
+    /// Adds the `X-Amz-SignedHeaders` query parameter, copying the names from the scratch
+    /// buffer itself.
+    pub(crate) fn push_signed_headers_param(&mut self) {
+        let ks = self.scratch.len();
+        self.scratch.extend_from_slice(b"X-Amz-SignedHeaders");
+        let ke = self.scratch.len();
+        let mut prev: Option<Hdr<'a>> = None;
+        for i in 0..self.headers.as_slice().len() {
+            let h = self.headers.as_slice()[i];
+            if prev.is_some_and(|p| self.same_name(&p, &h)) {
+                continue;
+            }
+            if prev.is_some() {
+                self.scratch.extend_from_slice(b"%3B");
+            }
+            self.scratch.extend_from_within(h.name.0 as usize..h.name.1 as usize);
+            prev = Some(h);
+        }
+        self.query.push((ks as u32, ke as u32, self.scratch.len() as u32));
+    }
+
+    /// Gives the scratch buffer back for reuse.
+    pub(crate) fn into_scratch(self) -> Vec<u8> {
+        self.scratch
+    }
+
+    /// Writes the canonical header block: `name:v1,v2\n` per distinct name.
+    pub(crate) fn write_canonical_headers(&self, sink: &mut impl Sink) {
+        let mut prev: Option<&Hdr<'_>> = None;
+        for h in self.headers.as_slice() {
+            if prev.is_some_and(|p| self.same_name(p, h)) {
+                sink.write(b",");
+            } else {
+                if prev.is_some() {
+                    sink.write(b"\n");
+                }
+                sink.write(self.name(h));
+                sink.write(b":");
+            }
+            write_trimmed(sink, h.value);
+            prev = Some(h);
+        }
+        if prev.is_some() {
+            sink.write(b"\n");
+        }
+    }
+
+    pub(crate) fn sort_query(&mut self) {
+        let buf = &self.scratch;
+        self.query.as_mut_slice().sort_unstable_by(|a, b| {
+            let (ak, av) = (&buf[a.0 as usize..a.1 as usize], &buf[a.1 as usize..a.2 as usize]);
+            let (bk, bv) = (&buf[b.0 as usize..b.1 as usize], &buf[b.1 as usize..b.2 as usize]);
+            cmp_bytes(ak, bk).then_with(|| cmp_bytes(av, bv))
+        });
+    }
+
+    pub(crate) fn write_query(&self, sink: &mut impl Sink) {
+        for (i, &(ks, ke, ve)) in self.query.as_slice().iter().enumerate() {
+            if i > 0 {
+                sink.write(b"&");
+            }
+            sink.write(&self.scratch[ks as usize..ke as usize]);
+            sink.write(b"=");
+            sink.write(&self.scratch[ke as usize..ve as usize]);
+        }
+    }
+}
+
+/// RFC 9110 `tchar`, as comparisons that vectorise.
+#[inline]
 fn is_tchar(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+    b.is_ascii_alphanumeric()
+        | (b == b'-')
+        | (b == b'_')
+        | (b == b'.')
+        | (b == b'!')
+        | (b == b'#')
+        | (b == b'$')
+        | (b == b'%')
+        | (b == b'&')
+        | (b == b'\'')
+        | (b == b'*')
+        | (b == b'+')
+        | (b == b'^')
+        | (b == b'`')
+        | (b == b'|')
+        | (b == b'~')
 }
 
 fn check_name(name: &str) -> Result<(), Error> {
-    if name.is_empty() || !name.bytes().all(is_tchar) {
+    // No early exit, so that the loop vectorises: names are almost always valid.
+    let valid = name.bytes().fold(true, |ok, b| ok & is_tchar(b));
+    if name.is_empty() || !valid {
         return Err(Error::new(ErrorKind::InvalidHeaderName { name: printable(name) }));
     }
     Ok(())
 }
 
 fn check_value(name: &str, value: &[u8]) -> Result<(), Error> {
-    if value.iter().any(|&b| (b < 0x20 && b != b'\t') || b == 0x7f) {
+    let bad = value.iter().fold(false, |bad, &b| bad | ((b < 0x20) & (b != b'\t')) | (b == 0x7f));
+    if bad {
         return Err(Error::new(ErrorKind::InvalidHeaderValue { name: printable(name) }));
     }
     Ok(())
@@ -138,71 +349,40 @@ pub(crate) fn check_method(method: &str) -> Result<(), Error> {
     Ok(())
 }
 
-/// Writes `a;b;c`: the distinct lower-case names, with `sep` between them.
-pub(crate) fn write_signed_headers(sink: &mut impl Sink, headers: &[Hdr<'_>], sep: &[u8]) {
-    let mut prev: Option<&str> = None;
-    for h in headers {
-        if prev.is_some_and(|p| p.eq_ignore_ascii_case(h.name)) {
-            continue;
-        }
-        if prev.is_some() {
-            sink.write(sep);
-        }
-        write_lower(sink, h.name);
-        prev = Some(h.name);
-    }
-}
-
-fn write_lower(sink: &mut impl Sink, name: &str) {
-    if !name.bytes().any(|b| b.is_ascii_uppercase()) {
-        sink.write(name.as_bytes());
-        return;
-    }
-    let mut buf = [0u8; 64];
-    for chunk in name.as_bytes().chunks(buf.len()) {
-        for (dst, src) in buf.iter_mut().zip(chunk) {
-            *dst = src.to_ascii_lowercase();
-        }
-        sink.write(&buf[..chunk.len()]);
-    }
-}
-
 /// ASCII `isspace`, as the reference signer (aws-c-auth) trims header values.
+///
+/// Values reaching the canonicaliser have no control bytes but tab (see `check_value`), so
+/// only space and tab can occur; the others are kept for safety.
+#[inline]
 fn is_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)
+    b <= b' ' && matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)
 }
 
 /// Writes a header value trimmed, with inner runs of whitespace collapsed to one space.
+///
+/// Spans separated by a single space are written in one piece; only a run of whitespace (or
+/// whitespace other than a space) breaks a span.
 fn write_trimmed(sink: &mut impl Sink, value: &[u8]) {
-    let mut first = true;
-    for word in value.split(|&b| is_space(b)).filter(|w| !w.is_empty()) {
-        if !first {
+    let start = value.iter().position(|&b| !is_space(b)).unwrap_or(value.len());
+    let end = value.iter().rposition(|&b| !is_space(b)).map_or(start, |i| i + 1);
+    let value = &value[start..end];
+    let mut span = 0;
+    let mut i = 0;
+    while i < value.len() {
+        let b = value[i];
+        if is_space(b) && (b != b' ' || value.get(i + 1).is_some_and(|&n| is_space(n))) {
+            // A run to collapse: write up to here, one space, and skip the run.
+            sink.write(&value[span..i]);
             sink.write(b" ");
-        }
-        sink.write(word);
-        first = false;
-    }
-}
-
-/// Writes the canonical header block: `name:v1,v2\n` per distinct name.
-pub(crate) fn write_canonical_headers(sink: &mut impl Sink, headers: &[Hdr<'_>]) {
-    let mut prev: Option<&str> = None;
-    for h in headers {
-        if prev.is_some_and(|p| p.eq_ignore_ascii_case(h.name)) {
-            sink.write(b",");
-        } else {
-            if prev.is_some() {
-                sink.write(b"\n");
+            while i < value.len() && is_space(value[i]) {
+                i += 1;
             }
-            write_lower(sink, h.name);
-            sink.write(b":");
+            span = i;
+        } else {
+            i += 1;
         }
-        write_trimmed(sink, h.value);
-        prev = Some(h.name);
     }
-    if prev.is_some() {
-        sink.write(b"\n");
-    }
+    sink.write(&value[span..]);
 }
 
 /// Writes the canonical URI of `path` (the path as sent, without the query).
@@ -273,78 +453,6 @@ fn write_path_piece(sink: &mut impl Sink, piece: &[u8], encoding: UriEncoding) {
     }
 }
 
-/// The canonical query: re-encoded pairs in one buffer, sorted by key then value.
-pub(crate) struct Query {
-    buf: Vec<u8>,
-    /// (key start, key end, value end): the value starts at key end.
-    pairs: Small<(u32, u32, u32)>,
-}
-
-/// Query parameters the signer owns in query mode; the request's own copies are dropped.
-const AUTH_PARAMS: &[&str] = &[
-    "X-Amz-Algorithm",
-    "X-Amz-Credential",
-    "X-Amz-Date",
-    "X-Amz-Expires",
-    "X-Amz-SignedHeaders",
-    "X-Amz-Security-Token",
-    "X-Amz-Signature",
-];
-
-impl Query {
-    pub(crate) fn parse(raw: &str, drop_auth_params: bool, extra_capacity: usize) -> Self {
-        let mut q = Query {
-            buf: if raw.is_empty() && extra_capacity == 0 {
-                Vec::new()
-            } else {
-                Vec::with_capacity(raw.len() + raw.len() / 2 + extra_capacity)
-            },
-            pairs: Small::with_capacity(raw.len() / 4),
-        };
-        for pair in raw.split('&').filter(|p| !p.is_empty()) {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            if drop_auth_params && AUTH_PARAMS.iter().any(|a| decoded_eq(k, a)) {
-                continue;
-            }
-            let ks = q.buf.len();
-            push_reencoded(&mut q.buf, k.as_bytes());
-            let ke = q.buf.len();
-            push_reencoded(&mut q.buf, v.as_bytes());
-            q.pairs.push((ks as u32, ke as u32, q.buf.len() as u32));
-        }
-        q
-    }
-
-    /// Adds a pair whose key and value are already in canonical encoding.
-    pub(crate) fn push_encoded(&mut self, key: &[u8], value: impl FnOnce(&mut Vec<u8>)) {
-        let ks = self.buf.len();
-        self.buf.extend_from_slice(key);
-        let ke = self.buf.len();
-        value(&mut self.buf);
-        self.pairs.push((ks as u32, ke as u32, self.buf.len() as u32));
-    }
-
-    pub(crate) fn sort(&mut self) {
-        let buf = &self.buf;
-        self.pairs.as_mut_slice().sort_unstable_by(|a, b| {
-            let (ak, av) = (&buf[a.0 as usize..a.1 as usize], &buf[a.1 as usize..a.2 as usize]);
-            let (bk, bv) = (&buf[b.0 as usize..b.1 as usize], &buf[b.1 as usize..b.2 as usize]);
-            ak.cmp(bk).then(av.cmp(bv))
-        });
-    }
-
-    pub(crate) fn write(&self, sink: &mut impl Sink) {
-        for (i, &(ks, ke, ve)) in self.pairs.as_slice().iter().enumerate() {
-            if i > 0 {
-                sink.write(b"&");
-            }
-            sink.write(&self.buf[ks as usize..ke as usize]);
-            sink.write(b"=");
-            sink.write(&self.buf[ke as usize..ve as usize]);
-        }
-    }
-}
-
 /// Whether the percent-decoding of `raw` equals `name` (ASCII case-sensitive, as AWS is).
 fn decoded_eq(raw: &str, name: &str) -> bool {
     if !raw.contains('%') {
@@ -356,6 +464,7 @@ fn decoded_eq(raw: &str, name: &str) -> bool {
 }
 
 /// Whether the session token goes into the signature.
+#[inline]
 pub(crate) fn token_signed(settings: &SigningSettings) -> bool {
     settings.session_token == SessionTokenMode::Include
 }
@@ -406,14 +515,30 @@ mod tests {
         let mut out = Vec::new();
         write_trimmed(&mut out, "a\u{a0}\u{a0}b".as_bytes());
         assert_eq!(out, "a\u{a0}\u{a0}b".as_bytes(), "U+00A0 is not ASCII whitespace");
+        for (input, expected) in [
+            ("", ""),
+            ("   ", ""),
+            ("a", "a"),
+            ("a b", "a b"),
+            ("a\tb", "a b"),
+            (" a  b ", "a b"),
+            ("a \t b  c d", "a b c d"),
+        ] {
+            let mut out = Vec::new();
+            write_trimmed(&mut out, input.as_bytes());
+            assert_eq!(String::from_utf8(out).unwrap(), expected, "{input:?}");
+        }
     }
 
     #[test]
     fn query_sorts_after_encoding_and_keeps_repeated_keys() {
-        let mut q = Query::parse("Param=v&%E1%88%B4=x&b=2&b=1&flag&a+b=c d", false, 0);
-        q.sort();
+        let added = Added { date: None, token: None, content_sha256: None };
+        let raw = "Param=v&%E1%88%B4=x&b=2&b=1&flag&a+b=c d";
+        let mut q =
+            Canonical::new(&[], &added, &SigningSettings::DEFAULT, raw, false, Vec::new()).unwrap();
+        q.sort_query();
         let mut out = Vec::new();
-        q.write(&mut out);
+        q.write_query(&mut out);
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "%E1%88%B4=x&Param=v&a%2Bb=c%20d&b=1&b=2&flag="

@@ -5,10 +5,21 @@ use crate::sink::Sink;
 const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
 const HEX_LOWER: &[u8; 16] = b"0123456789abcdef";
 
+const UNRESERVED: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~');
+        i += 1;
+    }
+    t
+};
+
 /// `true` for the RFC 3986 unreserved characters, which SigV4 never encodes.
 #[inline]
 pub(crate) const fn is_unreserved(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
+    UNRESERVED[b as usize]
 }
 
 /// Writes `bytes` with every byte but the unreserved ones (and `/` when `keep_slash`)
@@ -33,6 +44,14 @@ pub(crate) fn write_encoded(sink: &mut impl Sink, bytes: &[u8], keep_slash: bool
 pub(crate) fn push_reencoded(out: &mut Vec<u8>, raw: &[u8]) {
     let mut i = 0;
     while i < raw.len() {
+        // Copy a run that is already canonical in one go: unreserved bytes, and escapes in
+        // upper-case hex of bytes that must stay escaped.
+        let run = canonical_run(&raw[i..]);
+        if run > 0 {
+            out.extend_from_slice(&raw[i..i + run]);
+            i += run;
+            continue;
+        }
         let mut b = raw[i];
         if b == b'%' {
             if let (Some(h), Some(l)) =
@@ -53,6 +72,42 @@ pub(crate) fn push_reencoded(out: &mut Vec<u8>, raw: &[u8]) {
         }
         i += 1;
     }
+}
+
+/// The length of the prefix of `raw` that is already in canonical encoding.
+#[inline]
+fn canonical_run(raw: &[u8]) -> usize {
+    let mut i = 0;
+    while i < raw.len() {
+        let b = raw[i];
+        if is_unreserved(b) {
+            i += 1;
+        } else if b == b'%' {
+            match (raw.get(i + 1), raw.get(i + 2)) {
+                (Some(&h), Some(&l)) if is_upper_hex(h) && is_upper_hex(l) => {
+                    let decoded = (hex_digit(h) << 4) | hex_digit(l);
+                    if is_unreserved(decoded) {
+                        return i;
+                    }
+                    i += 3;
+                }
+                _ => return i,
+            }
+        } else {
+            return i;
+        }
+    }
+    i
+}
+
+#[inline]
+fn is_upper_hex(b: u8) -> bool {
+    b.is_ascii_digit() || (b'A'..=b'F').contains(&b)
+}
+
+#[inline]
+fn hex_digit(b: u8) -> u8 {
+    if b.is_ascii_digit() { b - b'0' } else { b - b'A' + 10 }
 }
 
 fn hex_val(b: &u8) -> Option<u8> {

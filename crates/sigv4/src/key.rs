@@ -9,7 +9,7 @@ use zeroize::Zeroize;
 
 use crate::credentials::REDACTED;
 
-type HmacSha256 = Hmac<Sha256>;
+pub(crate) type HmacSha256 = Hmac<Sha256>;
 
 fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
     // HMAC accepts keys of any length, so this cannot fail.
@@ -150,9 +150,24 @@ thread_local! {
 }
 
 /// The signing key for these inputs, from this thread's cache or freshly derived.
-///
-/// The key is identified by the secret and the scope `date/region/service`.
 pub(crate) fn cached_key(secret: &str, date: &str, region: &str, service: &str) -> SigningKey {
+    with_cached_key(secret, date, region, service, SigningKey::clone)
+}
+
+/// The keyed MAC for these inputs: one clone of the HMAC state on a cache hit.
+pub(crate) fn cached_mac(secret: &str, date: &str, region: &str, service: &str) -> HmacSha256 {
+    with_cached_key(secret, date, region, service, SigningKey::mac)
+}
+
+/// Runs `f` on the cached key for these inputs, deriving and caching it on a miss. The key is
+/// identified by the secret and the scope `date/region/service`.
+fn with_cached_key<T>(
+    secret: &str,
+    date: &str,
+    region: &str,
+    service: &str,
+    f: impl Fn(&SigningKey) -> T,
+) -> T {
     let matches = |e: &Entry| {
         let s = &e.scope;
         s.len() == date.len() + region.len() + service.len() + 2
@@ -168,21 +183,21 @@ pub(crate) fn cached_key(secret: &str, date: &str, region: &str, service: &str) 
             let entry = cache.remove(pos);
             cache.insert(0, entry);
         }
-        cache.first().map(|e| e.key.clone())
+        cache.first().map(|e| f(&e.key))
     });
-    if let Some(key) = found {
-        return key;
+    if let Some(found) = found {
+        return found;
     }
     let key = SigningKey::derive(secret, date, region, service);
+    let out = f(&key);
     CACHE.with(|cache| {
         if let Ok(mut cache) = cache.try_borrow_mut() {
             if cache.len() == CACHE_SLOTS {
                 cache.pop();
             }
             let scope = [date, region, service].join("/").into_bytes();
-            let entry = Entry { secret: secret.as_bytes().to_vec(), scope, key: key.clone() };
-            cache.insert(0, entry);
+            cache.insert(0, Entry { secret: secret.as_bytes().to_vec(), scope, key });
         }
     });
-    key
+    out
 }

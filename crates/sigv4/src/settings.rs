@@ -117,6 +117,37 @@ impl SigningSettings {
     }
 }
 
+impl SigningSettings {
+    /// [`SigningSettings::is_excluded`] without scanning the default list when no header was
+    /// added or re-included.
+    #[inline]
+    pub(crate) fn is_excluded_fast(&self, name: &str) -> bool {
+        if self.extra_excluded.is_empty() && self.signed_anyway.is_empty() {
+            is_default_excluded(name)
+        } else {
+            self.is_excluded(name)
+        }
+    }
+}
+
+/// Membership in [`DEFAULT_EXCLUDED_HEADERS`], dispatched on length.
+fn is_default_excluded(name: &str) -> bool {
+    let any = |names: &[&str]| names.iter().any(|n| n.eq_ignore_ascii_case(name));
+    match name.len() {
+        2 => any(&["te"]),
+        6 => any(&["expect"]),
+        7 => any(&["trailer", "upgrade"]),
+        10 => any(&["connection", "keep-alive", "user-agent"]),
+        13 => any(&["authorization"]),
+        15 => any(&["x-amzn-trace-id"]),
+        16 => any(&["proxy-connection"]),
+        17 => any(&["transfer-encoding"]),
+        18 => any(&["proxy-authenticate"]),
+        19 => any(&["proxy-authorization"]),
+        _ => false,
+    }
+}
+
 impl Default for SigningSettings {
     fn default() -> Self {
         Self::DEFAULT
@@ -132,5 +163,22 @@ impl From<SigningSettings> for Cow<'_, SigningSettings> {
 impl<'a> From<&'a SigningSettings> for Cow<'a, SigningSettings> {
     fn from(settings: &'a SigningSettings) -> Self {
         Cow::Borrowed(settings)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_length_dispatch_agrees_with_the_list() {
+        for name in DEFAULT_EXCLUDED_HEADERS {
+            assert!(is_default_excluded(name), "{name}");
+            assert!(is_default_excluded(&name.to_ascii_uppercase()), "{name}");
+        }
+        let listed = |n: &str| DEFAULT_EXCLUDED_HEADERS.iter().any(|d| d.eq_ignore_ascii_case(n));
+        for name in ["host", "x-amz-date", "content-type", "tE", "expects", "x-amzn-trace-ie"] {
+            assert_eq!(is_default_excluded(name), listed(name), "{name}");
+        }
     }
 }

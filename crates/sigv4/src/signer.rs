@@ -6,16 +6,13 @@ use std::time::{Duration, SystemTime};
 
 use hmac::Mac;
 
-use crate::canonical::{
-    Added, Hdr, Query, Small, check_method, sorted_headers, token_signed, write_canonical_headers,
-    write_canonical_uri, write_signed_headers,
-};
+use crate::canonical::{Added, Canonical, check_method, token_signed, write_canonical_uri};
 use crate::credentials::{Credentials, REDACTED};
 use crate::encode::{hex32, write_encoded};
 use crate::error::{Error, ErrorKind};
-use crate::key::{Signature, SigningKey, cached_key};
+use crate::key::{Signature, SigningKey, cached_key, cached_mac};
 use crate::settings::SigningSettings;
-use crate::sink::{HashSink, Sink, TeeSink, sha256};
+use crate::sink::{Buffers, Sink, sha256};
 use crate::time::AmzDate;
 
 /// The SigV4 algorithm name.
@@ -145,13 +142,6 @@ enum Mode {
     Query { expires: u64 },
 }
 
-/// What signing produced, before it is shaped for headers or the query.
-struct Signed<'h> {
-    signature: Signature,
-    headers: Small<Hdr<'h>>,
-    creq_hash: [u8; 32],
-}
-
 impl<'a> Signer<'a> {
     /// A signer for `region` and `service` (the signing name, e.g. `s3`, `sts`,
     /// `execute-api`) at `time`. Sub-seconds are dropped.
@@ -217,33 +207,35 @@ impl<'a> Signer<'a> {
         request: &SignableRequest<'_>,
     ) -> Result<HeaderSignature<'a>, Error> {
         let payload = request.payload.hash();
-        let signed = self.run(request, &payload, Mode::Header, &mut HashSink::new(), None)?;
-        let scope_len = 8 + self.region.len() + self.service.len() + 15;
-        let mut auth = String::with_capacity(
+        let akid = self.credentials.access_key_id();
+        let mut auth = Vec::with_capacity(
             ALGORITHM.len()
-                + 13
-                + self.credentials.access_key_id().len()
-                + scope_len
-                + 16
-                + 64
-                + 12
-                + signed.headers.as_slice().len() * 24,
+                + 120
+                + akid.len()
+                + self.region.len()
+                + self.service.len()
+                + request.headers.len() * 24,
         );
-        auth.push_str(ALGORITHM);
-        auth.push_str(" Credential=");
-        auth.push_str(self.credentials.access_key_id());
-        auth.push('/');
+        auth.extend_from_slice(ALGORITHM.as_bytes());
+        auth.extend_from_slice(b" Credential=");
+        auth.extend_from_slice(akid.as_bytes());
+        auth.push(b'/');
         self.push_scope(&mut auth);
-        auth.push_str(", SignedHeaders=");
-        write_signed_headers(&mut auth, signed.headers.as_slice(), b";");
-        auth.push_str(", Signature=");
-        auth.push_str(std::str::from_utf8(&signed.signature.to_hex()).unwrap_or_default());
+        auth.extend_from_slice(b", SignedHeaders=");
+        let (signature, _) =
+            self.run(request, &payload, Mode::Header, None, None, (&mut auth, b";"))?;
+        auth.extend_from_slice(b", Signature=");
+        auth.extend_from_slice(&signature.to_hex());
+        // Every piece is ASCII: the algorithm, scope parts and names were validated.
+        let auth = String::from_utf8(auth).map_err(|_| {
+            Error::new(ErrorKind::InvalidRequest("the access key id is not UTF-8".into()))
+        })?;
         Ok(HeaderSignature {
             authorization: auth,
             date: self.date,
             security_token: self.credentials.session_token(),
             content_sha256: self.settings.content_sha256_header.then_some(payload_owned(&payload)),
-            signature: signed.signature,
+            signature,
         })
     }
 
@@ -255,17 +247,15 @@ impl<'a> Signer<'a> {
     ) -> Result<QuerySignature, Error> {
         let expires = check_expiry(expires_in)?;
         let payload = request.payload.hash();
-        let signed =
-            self.run(request, &payload, Mode::Query { expires }, &mut HashSink::new(), None)?;
-        let mut params =
-            Vec::with_capacity(400 + self.credentials.session_token().map_or(0, str::len) * 3);
-        self.write_auth_params(&mut params, expires, signed.headers.as_slice(), true);
+        let token_len = self.credentials.session_token().map_or(0, str::len);
+        let mut params = Vec::with_capacity(300 + token_len * 3 + request.headers.len() * 24);
+        self.write_auth_prefix(&mut params, expires);
+        let mode = Mode::Query { expires };
+        let (signature, _) =
+            self.run(request, &payload, mode, None, None, (&mut params, b"%3B"))?;
         params.extend_from_slice(b"&X-Amz-Signature=");
-        params.extend_from_slice(&signed.signature.to_hex());
-        Ok(QuerySignature {
-            params: String::from_utf8(params).unwrap_or_default(),
-            signature: signed.signature,
-        })
+        params.extend_from_slice(&signature.to_hex());
+        Ok(QuerySignature { params: String::from_utf8(params).unwrap_or_default(), signature })
     }
 
     /// Header signing with its working shown: canonical request, string to sign, signed
@@ -285,91 +275,116 @@ impl<'a> Signer<'a> {
 
     fn explain(&self, request: &SignableRequest<'_>, mode: Mode) -> Result<Explanation, Error> {
         let payload = request.payload.hash();
-        let mut sink = TeeSink { hash: HashSink::new(), text: Vec::new() };
+        let mut text_out = Vec::new();
         let mut sts = Vec::new();
-        let signed = self.run(request, &payload, mode, &mut sink, Some(&mut sts))?;
         let mut names = Vec::new();
-        write_signed_headers(&mut names, signed.headers.as_slice(), b";");
+        let (signature, creq_hash) = self.run(
+            request,
+            &payload,
+            mode,
+            Some(&mut text_out),
+            Some(&mut sts),
+            (&mut names, b";"),
+        )?;
         let text = |v: Vec<u8>| {
             String::from_utf8(v)
                 .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
         };
         Ok(Explanation {
-            canonical_request: text(sink.text),
-            canonical_request_sha256: hex32(&signed.creq_hash),
+            canonical_request: text(text_out),
+            canonical_request_sha256: hex32(&creq_hash),
             string_to_sign: text(sts),
             signed_headers: text(names),
-            signature: signed.signature,
+            signature,
             secret: self.credentials.session_token().map(str::to_owned),
         })
     }
 
     /// Canonicalises into `sink`, then signs the string to sign (kept in `sts` if given).
-    fn run<'h, S: Sink + FinishHash>(
-        &'h self,
-        request: &SignableRequest<'h>,
-        payload: &'h PayloadHash<'h>,
+    /// The signed header names are written to `names.0`, separated by `names.1`. Returns the
+    /// signature and the hash of the canonical request.
+    fn run<N: Sink>(
+        &self,
+        request: &SignableRequest<'_>,
+        payload: &PayloadHash<'_>,
         mode: Mode,
-        sink: &mut S,
+        creq_out: Option<&mut Vec<u8>>,
         sts: Option<&mut Vec<u8>>,
-    ) -> Result<Signed<'h>, Error> {
+        names: (&mut N, &[u8]),
+    ) -> Result<(Signature, [u8; 32]), Error> {
         check_method(request.method)?;
         let token = self
             .credentials
             .session_token()
             .filter(|_| token_signed(&self.settings))
             .map(str::as_bytes);
-        let added = match mode {
-            Mode::Header => Added {
-                date: Some(self.date_bytes()),
-                token,
-                content_sha256: self.settings.content_sha256_header.then(|| payload.as_bytes()),
-            },
-            Mode::Query { .. } => Added { date: None, token: None, content_sha256: None },
-        };
-        let headers = sorted_headers(request.headers, &added, &self.settings)?;
-        let query = match mode {
+        let date = self.date_bytes();
+        let Buffers { scratch, mut creq } = Buffers::take();
+        let mut canon = match mode {
             Mode::Header => {
-                let mut q = Query::parse(request.query, false, 0);
-                q.sort();
-                q
+                let added = Added {
+                    date: Some(date),
+                    token,
+                    content_sha256: self.settings.content_sha256_header.then(|| payload.as_bytes()),
+                };
+                Canonical::new(
+                    request.headers,
+                    &added,
+                    &self.settings,
+                    request.query,
+                    false,
+                    scratch,
+                )?
             }
             Mode::Query { expires } => {
-                let extra = 300 + token.map_or(0, |t| t.len() * 3);
-                let mut q = Query::parse(request.query, true, extra);
-                self.push_auth_params(&mut q, expires, headers.as_slice(), token);
-                q.sort();
-                q
+                let added = Added { date: None, token: None, content_sha256: None };
+                let mut c = Canonical::new(
+                    request.headers,
+                    &added,
+                    &self.settings,
+                    request.query,
+                    true,
+                    scratch,
+                )?;
+                self.push_auth_params(&mut c, expires, token);
+                c
             }
         };
+        canon.sort_query();
 
+        let sink = &mut creq;
         sink.write(request.method.as_bytes());
         sink.write(b"\n");
         write_canonical_uri(sink, request.path, &self.settings);
         sink.write(b"\n");
-        query.write(sink);
+        canon.write_query(sink);
         sink.write(b"\n");
-        write_canonical_headers(sink, headers.as_slice());
+        canon.write_canonical_headers(sink);
         sink.write(b"\n");
-        write_signed_headers(sink, headers.as_slice(), b";");
+        canon.write_signed_headers(sink, b";");
         sink.write(b"\n");
         sink.write(payload.as_bytes());
-        let creq_hash = sink.finish_hash();
+        let creq_hash = sha256(&creq);
+        if let Some(out) = creq_out {
+            out.extend_from_slice(&creq);
+        }
+        canon.write_signed_headers(names.0, names.1);
+        Buffers { scratch: canon.into_scratch(), creq }.give_back();
 
-        let key;
-        let key = match self.key {
-            Some(k) => k,
-            None => {
-                key = self.signing_key();
-                &key
-            }
+        let mut mac = match self.key {
+            Some(k) => k.mac(),
+            None => cached_mac(
+                self.credentials.secret_access_key(),
+                self.date.date(),
+                self.region,
+                self.service,
+            ),
         };
-        let mut mac = key.mac();
         let creq_hex = hex32(&creq_hash);
-        let pieces: [&[u8]; 12] = [
+        let pieces: [&[u8]; 11] = [
             ALGORITHM.as_bytes(),
             b"\n",
-            self.date_bytes(),
+            date,
             b"\n",
             self.date.date().as_bytes(),
             b"/",
@@ -378,7 +393,6 @@ impl<'a> Signer<'a> {
             self.service.as_bytes(),
             b"/aws4_request\n",
             &creq_hex,
-            b"",
         ];
         let mut sts = sts;
         for piece in pieces {
@@ -387,21 +401,20 @@ impl<'a> Signer<'a> {
                 sts.extend_from_slice(piece);
             }
         }
-        let signature = Signature(mac.finalize().into_bytes().into());
-        Ok(Signed { signature, headers, creq_hash })
+        Ok((Signature(mac.finalize().into_bytes().into()), creq_hash))
     }
 
     fn date_bytes(&self) -> &[u8] {
         self.date.as_str().as_bytes()
     }
 
-    fn push_scope(&self, out: &mut String) {
-        out.push_str(self.date.date());
-        out.push('/');
-        out.push_str(self.region);
-        out.push('/');
-        out.push_str(self.service);
-        out.push_str("/aws4_request");
+    fn push_scope(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(self.date.date().as_bytes());
+        out.push(b'/');
+        out.extend_from_slice(self.region.as_bytes());
+        out.push(b'/');
+        out.extend_from_slice(self.service.as_bytes());
+        out.extend_from_slice(b"/aws4_request");
     }
 
     fn write_credential(&self, out: &mut Vec<u8>) {
@@ -415,39 +428,32 @@ impl<'a> Signer<'a> {
         out.extend_from_slice(b"%2Faws4_request");
     }
 
-    fn push_auth_params(
-        &self,
-        q: &mut Query,
-        expires: u64,
-        headers: &[Hdr<'_>],
-        token: Option<&[u8]>,
-    ) {
-        q.push_encoded(b"X-Amz-Algorithm", |b| b.extend_from_slice(ALGORITHM.as_bytes()));
-        q.push_encoded(b"X-Amz-Credential", |b| self.write_credential(b));
-        q.push_encoded(b"X-Amz-Date", |b| b.extend_from_slice(self.date_bytes()));
-        q.push_encoded(b"X-Amz-Expires", |b| push_u64(b, expires));
-        q.push_encoded(b"X-Amz-SignedHeaders", |b| write_signed_headers(b, headers, b"%3B"));
+    fn push_auth_params(&self, c: &mut Canonical<'_>, expires: u64, token: Option<&[u8]>) {
+        c.push_param(b"X-Amz-Algorithm", |b| b.extend_from_slice(ALGORITHM.as_bytes()));
+        c.push_param(b"X-Amz-Credential", |b| self.write_credential(b));
+        c.push_param(b"X-Amz-Date", |b| b.extend_from_slice(self.date_bytes()));
+        c.push_param(b"X-Amz-Expires", |b| push_u64(b, expires));
         if let Some(token) = token {
-            q.push_encoded(b"X-Amz-Security-Token", |b| write_encoded(b, token, false));
+            c.push_param(b"X-Amz-Security-Token", |b| write_encoded(b, token, false));
         }
+        c.push_signed_headers_param();
     }
 
     /// The auth query parameters in canonical (alphabetical) order, as the S3 documentation
-    /// writes them, without the signature. An excluded session token is still added: after
-    /// signing.
-    fn write_auth_params(&self, out: &mut Vec<u8>, expires: u64, headers: &[Hdr<'_>], token: bool) {
+    /// writes them, up to `X-Amz-SignedHeaders=` (the names and the signature follow). An
+    /// excluded session token is still added: after signing.
+    fn write_auth_prefix(&self, out: &mut Vec<u8>, expires: u64) {
         out.extend_from_slice(b"X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=");
         self.write_credential(out);
         out.extend_from_slice(b"&X-Amz-Date=");
         out.extend_from_slice(self.date_bytes());
         out.extend_from_slice(b"&X-Amz-Expires=");
         push_u64(out, expires);
-        if let (true, Some(t)) = (token, self.credentials.session_token()) {
+        if let Some(t) = self.credentials.session_token() {
             out.extend_from_slice(b"&X-Amz-Security-Token=");
             write_encoded(out, t.as_bytes(), false);
         }
         out.extend_from_slice(b"&X-Amz-SignedHeaders=");
-        write_signed_headers(out, headers, b"%3B");
     }
 }
 
@@ -460,23 +466,6 @@ impl fmt::Debug for Signer<'_> {
             .field("date", &self.date)
             .field("settings", &self.settings)
             .finish()
-    }
-}
-
-/// A sink whose SHA-256 can be read at the end of the canonical request.
-trait FinishHash {
-    fn finish_hash(&mut self) -> [u8; 32];
-}
-
-impl FinishHash for HashSink {
-    fn finish_hash(&mut self) -> [u8; 32] {
-        std::mem::replace(self, HashSink::new()).finish()
-    }
-}
-
-impl FinishHash for TeeSink {
-    fn finish_hash(&mut self) -> [u8; 32] {
-        self.hash.finish_hash()
     }
 }
 

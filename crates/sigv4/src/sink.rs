@@ -9,6 +9,7 @@ pub(crate) trait Sink {
 }
 
 impl Sink for Vec<u8> {
+    #[inline]
     fn write(&mut self, bytes: &[u8]) {
         self.extend_from_slice(bytes);
     }
@@ -25,54 +26,40 @@ impl Sink for String {
     }
 }
 
-/// SHA-256 with a small staging buffer, so that the many tiny writes of canonicalisation reach
-/// the hasher as a few large updates.
-pub(crate) struct HashSink {
-    hasher: Sha256,
-    buf: [u8; 256],
-    len: usize,
+/// Work buffers reused across signatures on one thread, so that steady-state signing does not
+/// allocate for the canonical request or its scratch space.
+pub(crate) struct Buffers {
+    pub(crate) scratch: Vec<u8>,
+    pub(crate) creq: Vec<u8>,
 }
 
-impl HashSink {
-    pub(crate) fn new() -> Self {
-        Self { hasher: Sha256::new(), buf: [0; 256], len: 0 }
-    }
+/// Buffers larger than this are not kept after use.
+const KEEP: usize = 64 * 1024;
 
-    pub(crate) fn finish(mut self) -> [u8; 32] {
-        self.hasher.update(&self.buf[..self.len]);
-        self.hasher.finalize().into()
-    }
+thread_local! {
+    static BUFFERS: std::cell::RefCell<Option<Buffers>> = const { std::cell::RefCell::new(None) };
 }
 
-impl Sink for HashSink {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        if bytes.len() <= self.buf.len() - self.len {
-            self.buf[self.len..self.len + bytes.len()].copy_from_slice(bytes);
-            self.len += bytes.len();
+impl Buffers {
+    /// This thread's buffers (emptied), or new ones.
+    pub(crate) fn take() -> Self {
+        BUFFERS
+            .with(|b| b.try_borrow_mut().ok().and_then(|mut b| b.take()))
+            .unwrap_or_else(|| Buffers { scratch: Vec::new(), creq: Vec::new() })
+    }
+
+    /// Gives the buffers back for the next signature on this thread.
+    pub(crate) fn give_back(mut self) {
+        if self.scratch.capacity() > KEEP || self.creq.capacity() > KEEP {
             return;
         }
-        self.hasher.update(&self.buf[..self.len]);
-        self.len = 0;
-        if bytes.len() >= self.buf.len() {
-            self.hasher.update(bytes);
-        } else {
-            self.buf[..bytes.len()].copy_from_slice(bytes);
-            self.len = bytes.len();
-        }
-    }
-}
-
-/// Hashes and keeps a copy of the text, for explain output.
-pub(crate) struct TeeSink {
-    pub(crate) hash: HashSink,
-    pub(crate) text: Vec<u8>,
-}
-
-impl Sink for TeeSink {
-    fn write(&mut self, bytes: &[u8]) {
-        self.hash.write(bytes);
-        self.text.extend_from_slice(bytes);
+        self.scratch.clear();
+        self.creq.clear();
+        BUFFERS.with(|b| {
+            if let Ok(mut b) = b.try_borrow_mut() {
+                *b = Some(self);
+            }
+        });
     }
 }
 
