@@ -3,9 +3,15 @@
 use std::sync::Arc;
 
 /// A resolved endpoint: the URL, headers to add, and properties such as the auth schemes.
+///
+/// Cloning is cheap (the data is shared).
 #[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
 pub struct Endpoint {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug, PartialEq)]
+struct Inner {
     url: String,
     headers: Vec<(Arc<str>, Vec<String>)>,
     properties: Properties,
@@ -17,28 +23,28 @@ impl Endpoint {
         headers: Vec<(Arc<str>, Vec<String>)>,
         properties: Properties,
     ) -> Self {
-        Self { url, headers, properties }
+        Self { inner: Arc::new(Inner { url, headers, properties }) }
     }
 
     /// The endpoint URL, for example `https://sts.us-east-1.amazonaws.com`.
     pub fn url(&self) -> &str {
-        &self.url
+        &self.inner.url
     }
 
     /// Headers the request must carry, in rule-set order; each has one or more values.
     pub fn headers(&self) -> impl ExactSizeIterator<Item = (&str, &[String])> {
-        self.headers.iter().map(|(k, v)| (&**k, v.as_slice()))
+        self.inner.headers.iter().map(|(k, v)| (&**k, v.as_slice()))
     }
 
     /// All endpoint properties (`authSchemes`, S3's `backend`, ...).
     pub fn properties(&self) -> &Properties {
-        &self.properties
+        &self.inner.properties
     }
 
     /// The auth schemes of the `authSchemes` property, in the rule set's order of
     /// preference. Entries that are not objects with a string `name` are skipped.
     pub fn auth_schemes(&self) -> impl Iterator<Item = AuthScheme<'_>> {
-        let list = match self.properties.get("authSchemes") {
+        let list = match self.inner.properties.get("authSchemes") {
             Some(Document::Array(list)) => list.as_slice(),
             _ => &[],
         };

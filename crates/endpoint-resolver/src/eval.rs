@@ -14,7 +14,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::params::Params;
 use crate::partition::{OutputValue, PartitionOutputs, Partitions};
 use crate::ruleset::{
-    Body, Call, Expr, Func, ParamValue, Part, PathSeg, PropExpr, Rule, RuleSet, Template, Var,
+    Body, Call, Expr, Func, ParamValue, Part, PathSeg, PropExpr, Rule, RuleSet, Template, Test, Var,
 };
 use crate::stdlib::{self, ArnParts, UrlParts};
 
@@ -133,6 +133,9 @@ impl RuleSet {
     /// message is the rule set's own), [`ErrorKind::MissingParameter`] when a required
     /// parameter has neither a value nor a default, and [`ErrorKind::WrongRuleSet`] when
     /// `params` were made by another rule set.
+    ///
+    /// The last successful result is kept: resolving parameters equal to the last ones
+    /// returns it without evaluating (the rule set is immutable, so it cannot be stale).
     pub fn resolve(&self, params: &Params<'_>) -> Result<Endpoint> {
         if !std::ptr::eq(params.ruleset, self) {
             return Err(Error::new(
@@ -140,6 +143,22 @@ impl RuleSet {
                 "make the parameters with this rule set's `params()`",
             ));
         }
+        if let Ok(last) = self.last.read() {
+            if let Some((values, endpoint)) = last.as_ref() {
+                if Arc::ptr_eq(values, &params.values) || **values == *params.values {
+                    return Ok(endpoint.clone());
+                }
+            }
+        }
+        let endpoint = self.evaluate(params)?;
+        // Never wait for the lock: another thread storing its result is as good.
+        if let Ok(mut last) = self.last.try_write() {
+            *last = Some((Arc::clone(&params.values), endpoint.clone()));
+        }
+        Ok(endpoint)
+    }
+
+    fn evaluate(&self, params: &Params<'_>) -> Result<Endpoint> {
         let slots: Vec<OnceCell<Value<'_>>> =
             (0..self.slot_count).map(|_| OnceCell::new()).collect();
         for (i, decl) in self.params.iter().enumerate() {
@@ -193,6 +212,25 @@ impl<'s> Eval<'s> {
 
     fn rule(&self, rule: &'s Rule) -> Result<Option<Outcome>> {
         for condition in &rule.conditions {
+            let passed = match &condition.test {
+                Test::BoolEq { slot, value, negate } => {
+                    self.read(*slot).boolean().is_some_and(|b| (b == *value) != *negate)
+                }
+                Test::IsSet { slot, negate } => {
+                    let set = self.slots.get(*slot).and_then(OnceCell::get).is_some();
+                    set != *negate
+                }
+                Test::StrEq { var, literal, negate } => {
+                    self.var(var).text().is_some_and(|t| (t == &**literal) != *negate)
+                }
+                Test::General => true,
+            };
+            if !passed {
+                return Ok(None);
+            }
+            if !matches!(condition.test, Test::General) {
+                continue;
+            }
             let value = self.expr(&condition.expr)?;
             if !truthy(&value) {
                 return Ok(None);

@@ -1,5 +1,7 @@
 //! Parameter values for one resolution, bound to the rule set that declares them.
 
+use std::sync::Arc;
+
 use crate::error::{Error, ErrorKind, Result};
 use crate::ruleset::{ParamValue, RuleSet};
 
@@ -10,8 +12,12 @@ use crate::ruleset::{ParamValue, RuleSet};
 #[derive(Debug, Clone)]
 pub struct Params<'r> {
     pub(crate) ruleset: &'r RuleSet,
-    pub(crate) values: Vec<Option<ParamValue>>,
+    /// Shared with the rule set's last-result cache, copied on the next write.
+    pub(crate) values: Values,
 }
+
+/// Parameter values by declaration index, shared between `Params` and the result cache.
+pub(crate) type Values = Arc<Vec<Option<ParamValue>>>;
 
 /// The SDK settings that rule-set parameters bind to with `builtIn`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -66,7 +72,7 @@ impl BuiltIn {
 impl RuleSet {
     /// A parameter set for this rule set with nothing set (defaults apply at resolution).
     pub fn params(&self) -> Params<'_> {
-        Params { ruleset: self, values: vec![None; self.params.len()] }
+        Params { ruleset: self, values: Arc::new(vec![None; self.params.len()]) }
     }
 }
 
@@ -103,7 +109,7 @@ impl<'r> Params<'r> {
         let index = self.ruleset.param_index(name).ok_or_else(|| {
             Error::new(ErrorKind::UnknownParameter, format!("the rule set declares no `{name}`"))
         })?;
-        if let Some(v) = self.values.get_mut(index) {
+        if let Some(v) = Arc::make_mut(&mut self.values).get_mut(index) {
             *v = None;
         }
         Ok(self)
@@ -129,7 +135,7 @@ impl<'r> Params<'r> {
                 ),
             ));
         }
-        if let Some(slot) = self.values.get_mut(index) {
+        if let Some(slot) = Arc::make_mut(&mut self.values).get_mut(index) {
             *slot = Some(value);
         }
         Ok(())

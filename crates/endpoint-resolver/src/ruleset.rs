@@ -5,11 +5,13 @@
 //! evaluation does no name lookups and no parsing (docs/adr/0018).
 
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, OnceLock, RwLock};
 
 use serde_json::{Map, Value as Json};
 
+use crate::endpoint::Endpoint;
 use crate::error::{Error, ErrorKind, Result};
+use crate::params::Values;
 use crate::partition::Partitions;
 
 const STS_JSON: &str = include_str!("../data/sts-ruleset.json");
@@ -26,6 +28,9 @@ pub struct RuleSet {
     pub(crate) rules: Vec<Rule>,
     pub(crate) slot_count: usize,
     pub(crate) partitions: Arc<Partitions>,
+    /// The last successful resolution, as the generated AWS resolvers keep one
+    /// (docs/adr/0021).
+    pub(crate) last: RwLock<Option<(Values, Endpoint)>>,
 }
 
 /// The type of a rule-set parameter.
@@ -142,6 +147,70 @@ pub(crate) struct Rule {
 pub(crate) struct Condition {
     pub(crate) expr: Expr,
     pub(crate) assign: Option<usize>,
+    /// The same test in a form that needs no value building, when it has one.
+    pub(crate) test: Test,
+}
+
+/// The common condition shapes, evaluated straight from the slots (docs/adr/0021).
+#[derive(Debug)]
+pub(crate) enum Test {
+    /// `booleanEquals({ref}, literal)` in either order, under `not` when `negate`.
+    BoolEq { slot: usize, value: bool, negate: bool },
+    /// `isSet({ref})`, under `not` when `negate`.
+    IsSet { slot: usize, negate: bool },
+    /// `stringEquals(x, "literal")` in either order, where `x` is a reference, a one-value
+    /// template or a `getAttr` of a reference; under `not` when `negate`.
+    StrEq { var: Var, literal: Box<str>, negate: bool },
+    /// Anything else: evaluate `expr`.
+    General,
+}
+
+impl Test {
+    fn of(expr: &Expr) -> Test {
+        let Expr::Call(call) = expr else { return Test::General };
+        match (&call.func, call.args.as_slice()) {
+            (Func::Not, [inner]) => match Test::of(inner) {
+                Test::BoolEq { slot, value, negate } => {
+                    Test::BoolEq { slot, value, negate: !negate }
+                }
+                Test::IsSet { slot, negate } => Test::IsSet { slot, negate: !negate },
+                Test::StrEq { var, literal, negate } => {
+                    Test::StrEq { var, literal, negate: !negate }
+                }
+                Test::General => Test::General,
+            },
+            (Func::IsSet, [Expr::Ref(slot)]) => Test::IsSet { slot: *slot, negate: false },
+            (Func::BooleanEquals, [Expr::Ref(slot), Expr::Bool(value)])
+            | (Func::BooleanEquals, [Expr::Bool(value), Expr::Ref(slot)]) => {
+                Test::BoolEq { slot: *slot, value: *value, negate: false }
+            }
+            (Func::StringEquals, [x, Expr::Template(Template::Literal(literal))])
+            | (Func::StringEquals, [Expr::Template(Template::Literal(literal)), x]) => {
+                match Var::of(x) {
+                    Some(var) => Test::StrEq { var, literal: literal.clone(), negate: false },
+                    None => Test::General,
+                }
+            }
+            _ => Test::General,
+        }
+    }
+}
+
+impl Var {
+    /// `x` as a slot and a path, when it is that simple.
+    fn of(x: &Expr) -> Option<Var> {
+        match x {
+            Expr::Ref(slot) => Some(Var { slot: *slot, path: Vec::new() }),
+            Expr::Template(Template::Single(v)) => Some(Var { slot: v.slot, path: v.path.clone() }),
+            Expr::Call(c) => match (&c.func, c.args.as_slice()) {
+                (Func::GetAttr(path), [Expr::Ref(slot)]) => {
+                    Some(Var { slot: *slot, path: path.clone() })
+                }
+                _ => None,
+            },
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -292,7 +361,13 @@ impl RuleSet {
             .and_then(Json::as_array)
             .ok_or_else(|| invalid("rules", "missing or not an array"))?;
         let rules = compiler.rules(rules, "rules")?;
-        Ok(RuleSet { params, rules, slot_count: compiler.slots, partitions })
+        Ok(RuleSet {
+            params,
+            rules,
+            slot_count: compiler.slots,
+            partitions,
+            last: RwLock::new(None),
+        })
     }
 }
 
@@ -423,7 +498,8 @@ impl Compiler {
                 }
                 Some(_) => return Err(invalid(&cat, "`assign` is not a string")),
             };
-            conditions.push(Condition { expr, assign });
+            let test = if assign.is_none() { Test::of(&expr) } else { Test::General };
+            conditions.push(Condition { expr, assign, test });
         }
         let kind =
             obj.get("type").and_then(Json::as_str).ok_or_else(|| invalid(at, "missing `type`"))?;
