@@ -21,11 +21,16 @@ fn main() {
     // Alternate with another region so that every resolution is evaluated, not cached.
     let mut other = params.clone();
     other.set("Region", "eu-central-1").unwrap();
-    let start = std::time::Instant::now();
+    // The best of five rounds, to see through other load on the machine.
+    let mut best = std::time::Duration::MAX;
     let mut total = 0;
-    for i in 0..n {
-        let p = if i % 2 == 0 { &params } else { &other };
-        total += rules.resolve(std::hint::black_box(p)).unwrap().url().len();
+    for _ in 0..5 {
+        let start = std::time::Instant::now();
+        for i in 0..n {
+            let p = if i % 2 == 0 { &params } else { &other };
+            total += rules.resolve(std::hint::black_box(p)).unwrap().url().len();
+        }
+        best = best.min(start.elapsed() / n as u32);
     }
-    println!("{which}: {:?} per resolve ({total})", start.elapsed() / n as u32);
+    println!("{which}: {best:?} per resolve ({total})");
 }

@@ -214,11 +214,20 @@ impl<'s> Eval<'s> {
         for condition in &rule.conditions {
             let passed = match &condition.test {
                 Test::BoolEq { slot, value, negate } => {
-                    self.read(*slot).boolean().is_some_and(|b| (b == *value) != *negate)
+                    match self.slots.get(*slot).and_then(OnceCell::get) {
+                        Some(Value::Bool(b)) => (*b == *value) != *negate,
+                        _ => false,
+                    }
                 }
                 Test::IsSet { slot, negate } => {
                     let set = self.slots.get(*slot).and_then(OnceCell::get).is_some();
                     set != *negate
+                }
+                Test::StrEq { var, literal, negate } if var.path.is_empty() => {
+                    match self.slots.get(var.slot).and_then(OnceCell::get).and_then(Value::text) {
+                        Some(t) => (t == &**literal) != *negate,
+                        None => false,
+                    }
                 }
                 Test::StrEq { var, literal, negate } => {
                     self.var(var).text().is_some_and(|t| (t == &**literal) != *negate)
@@ -561,15 +570,15 @@ fn step<'x>(p: &'x Partitions, v: &Value<'x>, path: &[PathSeg]) -> (Value<'x>, u
                 "resourceId" => {
                     let resource = field(&parts.resource);
                     let Some(text) = resource.text() else { return none };
-                    let pieces = resource_id_ranges(text);
                     match path.get(1) {
                         Some(PathSeg::Index(n)) => {
-                            (pieces.get(*n).map_or(Value::None, |r| resource.slice(r.clone())), 2)
+                            let piece = resource_id_ranges(text).nth(*n);
+                            (piece.map_or(Value::None, |r| resource.slice(r)), 2)
                         }
-                        _ => (
-                            Value::List(pieces.into_iter().map(|r| resource.slice(r)).collect()),
-                            1,
-                        ),
+                        _ => {
+                            let pieces = resource_id_ranges(text).map(|r| resource.slice(r));
+                            (Value::List(pieces.collect()), 1)
+                        }
                     }
                 }
                 _ => none,
@@ -579,18 +588,23 @@ fn step<'x>(p: &'x Partitions, v: &Value<'x>, path: &[PathSeg]) -> (Value<'x>, u
     }
 }
 
-/// The ARN resource split on both `:` and `/`.
-fn resource_id_ranges(resource: &str) -> Vec<std::ops::Range<usize>> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    for (i, c) in resource.char_indices() {
-        if c == ':' || c == '/' {
-            out.push(start..i);
-            start = i + 1;
+/// The ARN resource split on both `:` and `/`, as ranges.
+fn resource_id_ranges(resource: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    let mut start = Some(0);
+    std::iter::from_fn(move || {
+        let from = start?;
+        let rest = resource.get(from..).unwrap_or("");
+        match rest.find([':', '/']) {
+            Some(i) => {
+                start = Some(from + i + 1);
+                Some(from..from + i)
+            }
+            None => {
+                start = None;
+                Some(from..resource.len())
+            }
         }
-    }
-    out.push(start..resource.len());
-    out
+    })
 }
 
 fn partition_attr<'x>(p: &'x PartitionOutputs, key: &str) -> Value<'x> {
@@ -674,7 +688,6 @@ fn arn_document(src: &str, parts: &ArnParts) -> Document {
         |r: &std::ops::Range<usize>| Document::String(src.get(r.clone()).unwrap_or("").to_owned());
     let resource = src.get(parts.resource.clone()).unwrap_or("");
     let ids = resource_id_ranges(resource)
-        .into_iter()
         .map(|r| Document::String(resource.get(r).unwrap_or("").to_owned()))
         .collect();
     Document::Object(Properties::from_entries(vec![

@@ -1,6 +1,7 @@
 //! AWS partitions: which DNS suffixes and features a region's partition has.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{Arc, OnceLock};
 
 use serde_json::Value as Json;
@@ -49,7 +50,7 @@ pub enum OutputValue {
 #[derive(Debug)]
 pub struct Partitions {
     outputs: Vec<PartitionOutputs>,
-    exact: HashMap<String, usize>,
+    exact: HashMap<String, usize, BuildHasherDefault<Fnv>>,
     regexes: Vec<(Regex, usize)>,
     fallback: Option<usize>,
 }
@@ -77,7 +78,7 @@ impl Partitions {
             .ok_or_else(|| bad("no `partitions` array".to_owned()))?;
         let mut this = Partitions {
             outputs: Vec::new(),
-            exact: HashMap::new(),
+            exact: HashMap::default(),
             regexes: Vec::new(),
             fallback: None,
         };
@@ -138,6 +139,29 @@ impl Partitions {
 
     pub(crate) fn get(&self, index: usize) -> Option<&PartitionOutputs> {
         self.outputs.get(index)
+    }
+}
+
+/// FNV-1a: region names are short and trusted (they are the file's keys, and lookups only
+/// compare against them), so a fast non-keyed hash is enough.
+#[derive(Debug, Clone, Copy)]
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
     }
 }
 

@@ -215,7 +215,7 @@ impl Var {
 
 #[derive(Debug)]
 pub(crate) enum Body {
-    Endpoint(EndpointTemplate),
+    Endpoint(Box<EndpointTemplate>),
     Error(Expr),
     Tree(Vec<Rule>),
 }
@@ -506,7 +506,7 @@ impl Compiler {
         let body = match kind {
             "endpoint" => {
                 let e = obj.get("endpoint").ok_or_else(|| invalid(at, "missing `endpoint`"))?;
-                Body::Endpoint(self.endpoint(e, &format!("{at}.endpoint"))?)
+                Body::Endpoint(Box::new(self.endpoint(e, &format!("{at}.endpoint"))?))
             }
             "error" => {
                 let e = obj.get("error").ok_or_else(|| invalid(at, "missing `error`"))?;
