@@ -5,6 +5,9 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let which = args.get(1).map_or("s3", String::as_str);
     let n: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(1_000_000);
+    let compile = std::time::Instant::now();
+    RuleSet::s3().unwrap();
+    println!("compiling the S3 rule set: {:?}", compile.elapsed());
     let (rules, bucket) = match which {
         "sts" => (RuleSet::sts().unwrap(), None),
         "ap" => (
