@@ -17,8 +17,6 @@ pub(crate) struct Hdr<'a> {
     /// compare by key first, and by bytes only when both are longer than 24 bytes.
     key: [u64; 3],
     value: &'a [u8],
-    /// Position in the input, so that repeated headers keep their order.
-    order: u32,
 }
 
 /// Headers and query parameters beyond this many go to the heap.
@@ -82,6 +80,9 @@ pub(crate) struct Added<'a> {
 pub(crate) struct Canonical<'a> {
     scratch: Vec<u8>,
     headers: Small<Hdr<'a>>,
+    /// Indices into `headers`, in canonical order (sorting two-byte indices moves less than
+    /// sorting the headers).
+    sorted: Small<u16>,
     /// (key start, key end, value end): the value starts at key end.
     query: Small<(u32, u32, u32)>,
 }
@@ -108,7 +109,7 @@ fn cmp_bytes(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
 }
 
 #[inline]
-fn word(chunk: &[u8]) -> [u8; 8] {
+pub(crate) fn word(chunk: &[u8]) -> [u8; 8] {
     let mut w = [0u8; 8];
     w.copy_from_slice(chunk);
     w
@@ -140,9 +141,10 @@ impl<'a> Canonical<'a> {
         let mut c = Canonical {
             scratch,
             headers: Small::with_capacity(headers.len() + 3),
+            sorted: Small::with_capacity(headers.len() + 3),
             query: Small::with_capacity(raw_query.len() / 4),
         };
-        for (i, (name, value)) in headers.iter().enumerate() {
+        for (name, value) in headers {
             check_name(name)?;
             check_value(name, value.as_bytes())?;
             let replaced = (added.date.is_some() && name.eq_ignore_ascii_case("x-amz-date"))
@@ -152,22 +154,18 @@ impl<'a> Canonical<'a> {
             if replaced || settings.is_excluded_fast(name) {
                 continue;
             }
-            c.push_header(name, value.as_bytes(), i as u32);
+            c.push_header(name, value.as_bytes());
         }
-        let base = headers.len() as u32;
         if let Some(value) = added.date {
-            c.push_header("x-amz-date", value, base);
+            c.push_header("x-amz-date", value);
         }
         if let Some(value) = added.token {
-            c.push_header("x-amz-security-token", value, base + 1);
+            c.push_header("x-amz-security-token", value);
         }
         if let Some(value) = added.content_sha256 {
-            c.push_header("x-amz-content-sha256", value, base + 2);
+            c.push_header("x-amz-content-sha256", value);
         }
-        let scratch = &c.scratch;
-        c.headers.as_mut_slice().sort_unstable_by(|a, b| {
-            a.key.cmp(&b.key).then_with(|| cmp_names(scratch, a, b)).then(a.order.cmp(&b.order))
-        });
+        c.sort_headers();
 
         for pair in raw_query.split('&').filter(|p| !p.is_empty()) {
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
@@ -183,7 +181,7 @@ impl<'a> Canonical<'a> {
         Ok(c)
     }
 
-    fn push_header(&mut self, name: &str, value: &'a [u8], order: u32) {
+    fn push_header(&mut self, name: &str, value: &'a [u8]) {
         let start = self.scratch.len();
         self.scratch.extend_from_slice(name.as_bytes());
         let lower = &mut self.scratch[start..];
@@ -192,16 +190,43 @@ impl<'a> Canonical<'a> {
         let n = lower.len().min(24);
         padded[..n].copy_from_slice(&lower[..n]);
         let key = [0, 1, 2].map(|i| u64::from_be_bytes(word(&padded[i * 8..i * 8 + 8])));
-        self.headers.push(Hdr {
-            name: (start as u32, self.scratch.len() as u32),
-            key,
-            value,
-            order,
-        });
+        self.headers.push(Hdr { name: (start as u32, self.scratch.len() as u32), key, value });
     }
 
     fn name(&self, h: &Hdr<'_>) -> &[u8] {
         &self.scratch[h.name.0 as usize..h.name.1 as usize]
+    }
+
+    /// Orders the headers by lower-case name, repeated names in input order (headers are
+    /// pushed in input order, so their index breaks ties).
+    fn sort_headers(&mut self) {
+        let hdrs = self.headers.as_slice();
+        if hdrs.iter().all(|h| h.name.1 - h.name.0 <= 24) {
+            // The keys hold whole names: sort plain integer tuples.
+            let mut keys: Small<(u64, u64, u64, u16)> = Small::with_capacity(hdrs.len());
+            for (i, h) in hdrs.iter().enumerate() {
+                keys.push((h.key[0], h.key[1], h.key[2], i as u16));
+            }
+            keys.as_mut_slice().sort_unstable();
+            for k in keys.as_slice() {
+                self.sorted.push(k.3);
+            }
+        } else {
+            for i in 0..hdrs.len() {
+                self.sorted.push(i as u16);
+            }
+            let scratch = &self.scratch;
+            self.sorted.as_mut_slice().sort_unstable_by(|&a, &b| {
+                let (ha, hb) = (&hdrs[usize::from(a)], &hdrs[usize::from(b)]);
+                ha.key.cmp(&hb.key).then_with(|| cmp_names(scratch, ha, hb)).then(a.cmp(&b))
+            });
+        }
+    }
+
+    /// The headers in canonical order.
+    fn in_order(&self) -> impl Iterator<Item = &Hdr<'a>> {
+        let hdrs = self.headers.as_slice();
+        self.sorted.as_slice().iter().map(move |&i| &hdrs[usize::from(i)])
     }
 
     /// Whether two headers have the same name (cheaply, by key, for names up to 24 bytes).
@@ -224,7 +249,7 @@ impl<'a> Canonical<'a> {
     /// Writes the signed header names, lower-case, distinct, with `sep` between them.
     pub(crate) fn write_signed_headers(&self, sink: &mut impl Sink, sep: &[u8]) {
         let mut prev: Option<&Hdr<'_>> = None;
-        for h in self.headers.as_slice() {
+        for h in self.in_order() {
             if prev.is_some_and(|p| self.same_name(p, h)) {
                 continue;
             }
@@ -243,8 +268,8 @@ impl<'a> Canonical<'a> {
         self.scratch.extend_from_slice(b"X-Amz-SignedHeaders");
         let ke = self.scratch.len();
         let mut prev: Option<Hdr<'a>> = None;
-        for i in 0..self.headers.as_slice().len() {
-            let h = self.headers.as_slice()[i];
+        for i in 0..self.sorted.as_slice().len() {
+            let h = self.headers.as_slice()[usize::from(self.sorted.as_slice()[i])];
             if prev.is_some_and(|p| self.same_name(&p, &h)) {
                 continue;
             }
@@ -263,33 +288,55 @@ impl<'a> Canonical<'a> {
     }
 
     /// Writes the canonical header block: `name:v1,v2\n` per distinct name.
-    pub(crate) fn write_canonical_headers(&self, sink: &mut impl Sink) {
+    pub(crate) fn write_canonical_headers(&self, sink: &mut Vec<u8>) {
         let mut prev: Option<&Hdr<'_>> = None;
-        for h in self.headers.as_slice() {
+        for h in self.in_order() {
             if prev.is_some_and(|p| self.same_name(p, h)) {
-                sink.write(b",");
+                sink.push(b',');
             } else {
                 if prev.is_some() {
-                    sink.write(b"\n");
+                    sink.push(b'\n');
                 }
-                sink.write(self.name(h));
-                sink.write(b":");
+                sink.extend_from_slice(self.name(h));
+                sink.push(b':');
             }
             write_trimmed(sink, h.value);
             prev = Some(h);
         }
         if prev.is_some() {
-            sink.write(b"\n");
+            sink.push(b'\n');
         }
     }
 
     pub(crate) fn sort_query(&mut self) {
         let buf = &self.scratch;
-        self.query.as_mut_slice().sort_unstable_by(|a, b| {
-            let (ak, av) = (&buf[a.0 as usize..a.1 as usize], &buf[a.1 as usize..a.2 as usize]);
-            let (bk, bv) = (&buf[b.0 as usize..b.1 as usize], &buf[b.1 as usize..b.2 as usize]);
-            cmp_bytes(ak, bk).then_with(|| cmp_bytes(av, bv))
+        // Sort by a 16-byte prefix of the key first (zero-padded: canonical text has no zero
+        // bytes, so padding keeps the order), and compare whole keys and values only on ties.
+        let prefix = |p: &(u32, u32, u32)| {
+            let key = &buf[p.0 as usize..p.1 as usize];
+            let mut padded = [0u8; 16];
+            let n = key.len().min(16);
+            padded[..n].copy_from_slice(&key[..n]);
+            u128::from_be_bytes(padded)
+        };
+        let mut keyed: Small<(u128, u16)> = Small::with_capacity(self.query.as_slice().len());
+        for (i, p) in self.query.as_slice().iter().enumerate() {
+            keyed.push((prefix(p), i as u16));
+        }
+        let pairs = self.query.as_slice();
+        keyed.as_mut_slice().sort_unstable_by(|a, b| {
+            a.0.cmp(&b.0).then_with(|| {
+                let (a, b) = (&pairs[usize::from(a.1)], &pairs[usize::from(b.1)]);
+                let (ak, av) = (&buf[a.0 as usize..a.1 as usize], &buf[a.1 as usize..a.2 as usize]);
+                let (bk, bv) = (&buf[b.0 as usize..b.1 as usize], &buf[b.1 as usize..b.2 as usize]);
+                ak.cmp(bk).then_with(|| av.cmp(bv))
+            })
         });
+        let mut sorted = Small::with_capacity(pairs.len());
+        for k in keyed.as_slice() {
+            sorted.push(pairs[usize::from(k.1)]);
+        }
+        self.query = sorted;
     }
 
     pub(crate) fn write_query(&self, sink: &mut impl Sink) {
@@ -304,25 +351,38 @@ impl<'a> Canonical<'a> {
     }
 }
 
-/// RFC 9110 `tchar`, as comparisons that vectorise.
+/// RFC 9110 `tchar`, as a lookup table.
+const TCHAR: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'!' | b'#'
+                    | b'$'
+                    | b'%'
+                    | b'&'
+                    | b'\''
+                    | b'*'
+                    | b'+'
+                    | b'-'
+                    | b'.'
+                    | b'^'
+                    | b'_'
+                    | b'`'
+                    | b'|'
+                    | b'~'
+            );
+        i += 1;
+    }
+    t
+};
+
 #[inline]
 fn is_tchar(b: u8) -> bool {
-    b.is_ascii_alphanumeric()
-        | (b == b'-')
-        | (b == b'_')
-        | (b == b'.')
-        | (b == b'!')
-        | (b == b'#')
-        | (b == b'$')
-        | (b == b'%')
-        | (b == b'&')
-        | (b == b'\'')
-        | (b == b'*')
-        | (b == b'+')
-        | (b == b'^')
-        | (b == b'`')
-        | (b == b'|')
-        | (b == b'~')
+    TCHAR[usize::from(b)]
 }
 
 fn check_name(name: &str) -> Result<(), Error> {
@@ -335,11 +395,29 @@ fn check_name(name: &str) -> Result<(), Error> {
 }
 
 fn check_value(name: &str, value: &[u8]) -> Result<(), Error> {
-    let bad = value.iter().fold(false, |bad, &b| bad | ((b < 0x20) & (b != b'\t')) | (b == 0x7f));
-    if bad {
+    if has_control(value) {
         return Err(Error::new(ErrorKind::InvalidHeaderValue { name: printable(name) }));
     }
     Ok(())
+}
+
+/// Whether `value` has a control byte other than tab: eight bytes at a time, and byte by
+/// byte only for a word that may hold one.
+fn has_control(value: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let bad_byte = |b: u8| (b < 0x20 && b != b'\t') || b == 0x7f;
+    let mut chunks = value.chunks_exact(8);
+    for chunk in &mut chunks {
+        let x = u64::from_le_bytes(word(chunk));
+        let below_space = x.wrapping_sub(ONES * 0x20) & !x & HIGHS;
+        let y = x ^ (ONES * 0x7f);
+        let del = y.wrapping_sub(ONES) & !y & HIGHS;
+        if (below_space | del) != 0 && chunk.iter().any(|&b| bad_byte(b)) {
+            return true;
+        }
+    }
+    chunks.remainder().iter().any(|&b| bad_byte(b))
 }
 
 pub(crate) fn check_method(method: &str) -> Result<(), Error> {
@@ -355,34 +433,32 @@ pub(crate) fn check_method(method: &str) -> Result<(), Error> {
 /// only space and tab can occur; the others are kept for safety.
 #[inline]
 fn is_space(b: u8) -> bool {
-    b <= b' ' && matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)
+    (b == b' ') | (b.wrapping_sub(b'\t') < 5)
 }
 
-/// Writes a header value trimmed, with inner runs of whitespace collapsed to one space.
-///
-/// Spans separated by a single space are written in one piece; only a run of whitespace (or
-/// whitespace other than a space) breaks a span.
-fn write_trimmed(sink: &mut impl Sink, value: &[u8]) {
-    let start = value.iter().position(|&b| !is_space(b)).unwrap_or(value.len());
-    let end = value.iter().rposition(|&b| !is_space(b)).map_or(start, |i| i + 1);
-    let value = &value[start..end];
-    let mut span = 0;
-    let mut i = 0;
-    while i < value.len() {
-        let b = value[i];
-        if is_space(b) && (b != b' ' || value.get(i + 1).is_some_and(|&n| is_space(n))) {
-            // A run to collapse: write up to here, one space, and skip the run.
-            sink.write(&value[span..i]);
-            sink.write(b" ");
-            while i < value.len() && is_space(value[i]) {
-                i += 1;
-            }
-            span = i;
+/// Writes a header value trimmed, with inner runs of whitespace collapsed to one space: the
+/// value is copied whole, then compacted in place.
+fn write_trimmed(out: &mut Vec<u8>, value: &[u8]) {
+    let base = out.len();
+    out.extend_from_slice(value);
+    let buf = &mut out[base..];
+    let mut w = 0;
+    let mut pending_space = false;
+    for r in 0..buf.len() {
+        let b = buf[r];
+        if is_space(b) {
+            pending_space = w > 0;
         } else {
-            i += 1;
+            if pending_space {
+                buf[w] = b' ';
+                w += 1;
+                pending_space = false;
+            }
+            buf[w] = b;
+            w += 1;
         }
     }
-    sink.write(&value[span..]);
+    out.truncate(base + w);
 }
 
 /// Writes the canonical URI of `path` (the path as sent, without the query).
