@@ -13,14 +13,14 @@ pub struct Endpoint {
 #[derive(Debug, PartialEq)]
 struct Inner {
     url: String,
-    headers: Vec<(Arc<str>, Vec<String>)>,
+    headers: Vec<(Key, Vec<String>)>,
     properties: Properties,
 }
 
 impl Endpoint {
     pub(crate) fn new(
         url: String,
-        headers: Vec<(Arc<str>, Vec<String>)>,
+        headers: Vec<(Key, Vec<String>)>,
         properties: Properties,
     ) -> Self {
         Self { inner: Arc::new(Inner { url, headers, properties }) }
@@ -55,14 +55,74 @@ impl Endpoint {
     }
 }
 
+/// A property or header name: the well-known names are static, others shared, so that
+/// building an endpoint copies names without allocating or touching reference counts.
+#[derive(Debug, Clone)]
+pub(crate) enum Key {
+    Static(&'static str),
+    Shared(Arc<str>),
+}
+
+/// Names the AWS rule sets use in endpoint properties.
+const KNOWN_KEYS: &[&str] = &[
+    "authSchemes",
+    "name",
+    "signingName",
+    "signingRegion",
+    "signingRegionSet",
+    "disableDoubleEncoding",
+    "backend",
+    "dnsSuffix",
+    "dualStackDnsSuffix",
+    "supportsFIPS",
+    "supportsDualStack",
+    "implicitGlobalRegion",
+    "scheme",
+    "authority",
+    "path",
+    "normalizedPath",
+    "isIp",
+    "partition",
+    "service",
+    "region",
+    "accountId",
+    "resourceId",
+];
+
+impl Key {
+    pub(crate) fn new(name: &str) -> Key {
+        match KNOWN_KEYS.iter().find(|k| **k == name) {
+            Some(k) => Key::Static(k),
+            None => Key::Shared(Arc::from(name)),
+        }
+    }
+}
+
+impl std::ops::Deref for Key {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        match self {
+            Key::Static(s) => s,
+            Key::Shared(s) => s,
+        }
+    }
+}
+
+impl PartialEq for Key {
+    fn eq(&self, other: &Key) -> bool {
+        **self == **other
+    }
+}
+
 /// An ordered map of property names to values: endpoint properties, or an object inside them.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Properties {
-    entries: Vec<(Arc<str>, Document)>,
+    entries: Vec<(Key, Document)>,
 }
 
 impl Properties {
-    pub(crate) fn from_entries(entries: Vec<(Arc<str>, Document)>) -> Self {
+    pub(crate) fn from_entries(entries: Vec<(Key, Document)>) -> Self {
         Self { entries }
     }
 

@@ -9,7 +9,7 @@ use std::cell::OnceCell;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
-use crate::endpoint::{Document, Endpoint, Properties};
+use crate::endpoint::{Document, Endpoint, Key, Properties};
 use crate::error::{Error, ErrorKind, Result};
 use crate::params::Params;
 use crate::partition::{OutputValue, PartitionOutputs, Partitions};
@@ -257,11 +257,11 @@ impl<'s> Eval<'s> {
                 let mut headers = Vec::with_capacity(t.headers.len());
                 for (name, values) in &t.headers {
                     let values = values.iter().map(|v| self.string(v)).collect::<Result<_>>()?;
-                    headers.push((Arc::clone(name), values));
+                    headers.push((name.clone(), values));
                 }
                 let mut properties = Vec::with_capacity(t.properties.len());
                 for (name, value) in &t.properties {
-                    properties.push((Arc::clone(name), self.prop(value)?));
+                    properties.push((name.clone(), self.prop(value)?));
                 }
                 Ok(Some(Outcome::Endpoint(Endpoint::new(
                     url,
@@ -345,7 +345,7 @@ impl<'s> Eval<'s> {
             PropExpr::Object(entries) => {
                 let mut out = Vec::with_capacity(entries.len());
                 for (k, v) in entries {
-                    out.push((Arc::clone(k), self.prop(v)?));
+                    out.push((k.clone(), self.prop(v)?));
                 }
                 Document::Object(Properties::from_entries(out))
             }
@@ -652,20 +652,20 @@ fn url_attr<'x>(src: &Cow<'x, str>, parts: &UrlParts, key: &str) -> Value<'x> {
 
 fn partition_document(p: &PartitionOutputs) -> Document {
     let s = |v: &str| Document::String(v.to_owned());
-    let mut entries: Vec<(Arc<str>, Document)> = vec![
-        (Arc::from("name"), s(&p.name)),
-        (Arc::from("dnsSuffix"), s(&p.dns_suffix)),
-        (Arc::from("dualStackDnsSuffix"), s(&p.dual_stack_dns_suffix)),
-        (Arc::from("supportsFIPS"), Document::Bool(p.supports_fips)),
-        (Arc::from("supportsDualStack"), Document::Bool(p.supports_dual_stack)),
-        (Arc::from("implicitGlobalRegion"), s(&p.implicit_global_region)),
+    let mut entries: Vec<(Key, Document)> = vec![
+        (Key::Static("name"), s(&p.name)),
+        (Key::Static("dnsSuffix"), s(&p.dns_suffix)),
+        (Key::Static("dualStackDnsSuffix"), s(&p.dual_stack_dns_suffix)),
+        (Key::Static("supportsFIPS"), Document::Bool(p.supports_fips)),
+        (Key::Static("supportsDualStack"), Document::Bool(p.supports_dual_stack)),
+        (Key::Static("implicitGlobalRegion"), s(&p.implicit_global_region)),
     ];
     for (k, v) in &p.other {
         let v = match v {
             OutputValue::String(x) => s(x),
             OutputValue::Bool(b) => Document::Bool(*b),
         };
-        entries.push((Arc::from(k.as_str()), v));
+        entries.push((Key::new(k), v));
     }
     Document::Object(Properties::from_entries(entries))
 }
@@ -678,7 +678,7 @@ fn url_document(src: &str, parts: &UrlParts) -> Document {
             Value::Bool(b) => Document::Bool(b),
             v => Document::String(v.text().unwrap_or("").to_owned()),
         };
-        entries.push((Arc::from(key), doc));
+        entries.push((Key::new(key), doc));
     }
     Document::Object(Properties::from_entries(entries))
 }
@@ -691,10 +691,10 @@ fn arn_document(src: &str, parts: &ArnParts) -> Document {
         .map(|r| Document::String(resource.get(r).unwrap_or("").to_owned()))
         .collect();
     Document::Object(Properties::from_entries(vec![
-        (Arc::from("partition"), s(&parts.partition)),
-        (Arc::from("service"), s(&parts.service)),
-        (Arc::from("region"), s(&parts.region)),
-        (Arc::from("accountId"), s(&parts.account_id)),
-        (Arc::from("resourceId"), Document::Array(ids)),
+        (Key::Static("partition"), s(&parts.partition)),
+        (Key::Static("service"), s(&parts.service)),
+        (Key::Static("region"), s(&parts.region)),
+        (Key::Static("accountId"), s(&parts.account_id)),
+        (Key::Static("resourceId"), Document::Array(ids)),
     ]))
 }

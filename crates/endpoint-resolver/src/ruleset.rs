@@ -9,7 +9,7 @@ use std::sync::{Arc, OnceLock, RwLock};
 
 use serde_json::{Map, Value as Json};
 
-use crate::endpoint::Endpoint;
+use crate::endpoint::{Endpoint, Key};
 use crate::error::{Error, ErrorKind, Result};
 use crate::params::Values;
 use crate::partition::Partitions;
@@ -223,8 +223,8 @@ pub(crate) enum Body {
 #[derive(Debug)]
 pub(crate) struct EndpointTemplate {
     pub(crate) url: Expr,
-    pub(crate) headers: Vec<(Arc<str>, Vec<Expr>)>,
-    pub(crate) properties: Vec<(Arc<str>, PropExpr)>,
+    pub(crate) headers: Vec<(Key, Vec<Expr>)>,
+    pub(crate) properties: Vec<(Key, PropExpr)>,
 }
 
 #[derive(Debug)]
@@ -232,7 +232,7 @@ pub(crate) enum PropExpr {
     Expr(Expr),
     Null,
     Array(Vec<PropExpr>),
-    Object(Vec<(Arc<str>, PropExpr)>),
+    Object(Vec<(Key, PropExpr)>),
 }
 
 #[derive(Debug)]
@@ -539,7 +539,7 @@ impl Compiler {
                     .enumerate()
                     .map(|(i, v)| self.expr(v, &format!("{hat}[{i}]"), 0))
                     .collect::<Result<Vec<_>>>()?;
-                headers.push((Arc::from(name.as_str()), values));
+                headers.push((Key::new(name), values));
             }
         }
         let mut properties = Vec::new();
@@ -547,7 +547,7 @@ impl Compiler {
             let p = p.as_object().ok_or_else(|| invalid(at, "`properties` is not an object"))?;
             for (name, value) in p {
                 let value = self.prop(value, &format!("{at}.properties.{name}"), 0)?;
-                properties.push((Arc::from(name.as_str()), value));
+                properties.push((Key::new(name), value));
             }
         }
         Ok(EndpointTemplate { url, headers, properties })
@@ -569,10 +569,7 @@ impl Compiler {
             Json::Object(map) if !map.contains_key("ref") && !map.contains_key("fn") => {
                 let mut entries = Vec::with_capacity(map.len());
                 for (k, x) in map {
-                    entries.push((
-                        Arc::from(k.as_str()),
-                        self.prop(x, &format!("{at}.{k}"), depth + 1)?,
-                    ));
+                    entries.push((Key::new(k), self.prop(x, &format!("{at}.{k}"), depth + 1)?));
                 }
                 PropExpr::Object(entries)
             }
