@@ -65,8 +65,8 @@ impl Regex {
         let mut parser = Parser { chars: &chars, pos: 0 };
         let anchored_start = parser.eat('^');
         let alternatives = parser.alternation(0)?;
-        if parser.pos != chars.len() {
-            return Err(format!("unexpected `{}` at {}", chars[parser.pos], parser.pos));
+        if let Some(c) = chars.get(parser.pos) {
+            return Err(format!("unexpected `{c}` at {}", parser.pos));
         }
         Ok(Self { alternatives, anchored_start })
     }
@@ -87,6 +87,9 @@ struct Parser<'p> {
 }
 
 const MAX_DEPTH: usize = 16;
+
+/// Most repetitions of one quantified group that a match may use.
+const MAX_GROUP_REPEATS: usize = 256;
 
 impl Parser<'_> {
     fn peek(&self) -> Option<char> {
@@ -275,7 +278,9 @@ fn match_group(
     pos: usize,
     rest: &mut dyn FnMut(usize) -> bool,
 ) -> bool {
-    if done < piece.max {
+    // Each repetition of a group is a level of recursion: bound it so that a long input
+    // cannot exhaust the stack (region names are far shorter).
+    if done < piece.max && done < MAX_GROUP_REPEATS {
         for alt in alternatives {
             let matched = match_seq(alt, text, pos, &mut |next| {
                 // An empty iteration cannot make progress; stop repeating.
@@ -323,6 +328,15 @@ mod tests {
         assert!(re.is_match("abac"));
         assert!(re.is_match("c"));
         assert!(!re.is_match("abx"));
+    }
+
+    #[test]
+    fn long_inputs_do_not_exhaust_the_stack() {
+        let re = Regex::new(r"^(ab)+$").unwrap();
+        assert!(re.is_match(&"ab".repeat(200)));
+        assert!(!re.is_match(&"ab".repeat(100_000)));
+        let aws = Regex::new(r"^(us|eu)\-\w+\-\d+$").unwrap();
+        assert!(aws.is_match(&format!("us-{}-1", "a".repeat(100_000))));
     }
 
     #[test]

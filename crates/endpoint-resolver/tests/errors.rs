@@ -178,3 +178,34 @@ fn custom_partitions_are_used_by_aws_partition() {
     // Nothing matches and there is no `aws` partition: the first one answers.
     assert_eq!(url("mars-1"), "https://mars-1.moon.example/2099");
 }
+
+#[test]
+fn rule_sets_and_results_can_be_shared_between_threads() {
+    fn shared<T: Send + Sync>() {}
+    shared::<RuleSet>();
+    shared::<signet_endpoint_resolver::Endpoint>();
+    shared::<signet_endpoint_resolver::Params<'static>>();
+    let s3 = RuleSet::s3().unwrap();
+    let urls: Vec<String> = std::thread::scope(|scope| {
+        let handles: Vec<_> = ["us-east-2", "eu-west-1", "ap-south-1", "us-east-2"]
+            .into_iter()
+            .map(|region| {
+                scope.spawn(move || {
+                    let mut params = s3.params();
+                    params.set("Region", region).unwrap().set("Bucket", "b-1").unwrap();
+                    (0..200).map(|_| s3.resolve(&params).unwrap().url().to_owned()).last().unwrap()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(
+        urls,
+        [
+            "https://b-1.s3.us-east-2.amazonaws.com",
+            "https://b-1.s3.eu-west-1.amazonaws.com",
+            "https://b-1.s3.ap-south-1.amazonaws.com",
+            "https://b-1.s3.us-east-2.amazonaws.com",
+        ]
+    );
+}
