@@ -10,9 +10,11 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
+
+use super::http;
 
 pub const TOKEN_PATH: &str = "/latest/api/token";
 pub const ROLE: &str = "imds-test-role";
@@ -228,20 +230,13 @@ async fn serve(mut stream: TcpStream, state: Arc<Mutex<State>>) {
         }
         (Some(Fault::Close), _) => return,
     };
-    let mut head = format!(
-        "HTTP/1.1 {} X\r\ncontent-length: {}\r\nconnection: close\r\n",
-        answer.status,
-        answer.body.len()
-    );
-    for (name, value) in &answer.headers {
-        head.push_str(&format!("{name}: {value}\r\n"));
-    }
-    head.push_str("\r\n");
-    if stream.write_all(head.as_bytes()).await.is_err() {
+    if http::write_head(&mut stream, answer.status, &answer.headers, answer.body.len())
+        .await
+        .is_err()
+    {
         return;
     }
     if let Some(delay) = slow {
-        let _ = stream.flush().await;
         tokio::time::sleep(delay).await;
     }
     let _ = stream.write_all(&answer.body).await;
@@ -289,37 +284,13 @@ fn normal_answer(st: &mut State, seen: &Seen) -> Answer {
 }
 
 async fn read_request(stream: &mut TcpStream) -> Option<Seen> {
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 4096];
-    let end = loop {
-        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            break end;
-        }
-        if buf.len() > 64 << 10 {
-            return None;
-        }
-        let n = stream.read(&mut chunk).await.ok()?;
-        if n == 0 {
-            return None;
-        }
-        buf.extend_from_slice(&chunk[..n]);
-    };
-    let head = String::from_utf8_lossy(&buf[..end]).into_owned();
-    let mut lines = head.split("\r\n");
-    let mut first = lines.next()?.split(' ');
-    let method = first.next()?.to_owned();
-    let path = first.next()?.to_owned();
-    let mut token = None;
-    let mut ttl = None;
-    for line in lines {
-        let (name, value) = line.split_once(':')?;
-        match name.trim().to_ascii_lowercase().as_str() {
-            "x-aws-ec2-metadata-token" => token = Some(value.trim().to_owned()),
-            "x-aws-ec2-metadata-token-ttl-seconds" => ttl = Some(value.trim().to_owned()),
-            _ => {}
-        }
-    }
-    Some(Seen { method, path, token, ttl })
+    let request = http::read_request(stream).await?;
+    Some(Seen {
+        token: request.header("x-aws-ec2-metadata-token").map(str::to_owned),
+        ttl: request.header("x-aws-ec2-metadata-token-ttl-seconds").map(str::to_owned),
+        method: request.method,
+        path: request.path,
+    })
 }
 
 /// A loopback port with nothing listening: bound, then released.

@@ -1,4 +1,6 @@
 //! Test servers shared by the integration tests.
 
+pub mod http;
 pub mod imds_server;
 pub mod moto;
+pub mod replay;
