@@ -9,7 +9,7 @@ use crate::ruleset::{ParamValue, RuleSet};
 ///
 /// Made by [`RuleSet::params`]; names are looked up once, when a value is set, so
 /// resolving the same `Params` many times does no name matching.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Params<'r> {
     pub(crate) ruleset: &'r RuleSet,
     /// Shared with the rule set's last-result cache, copied on the next write.
@@ -73,6 +73,16 @@ impl RuleSet {
     /// A parameter set for this rule set with nothing set (defaults apply at resolution).
     pub fn params(&self) -> Params<'_> {
         Params { ruleset: self, values: Arc::new(vec![None; self.params.len()]) }
+    }
+}
+
+impl std::fmt::Debug for Params<'_> {
+    /// The values that are set, by name.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let set = self.ruleset.params.iter().zip(self.values.iter());
+        f.debug_map()
+            .entries(set.filter_map(|(decl, v)| v.as_ref().map(|v| (decl.name(), v))))
+            .finish()
     }
 }
 

@@ -22,7 +22,6 @@ const S3_JSON: &str = include_str!("../data/s3-ruleset.json");
 ///
 /// Load it once and resolve many times: [`RuleSet::params`] makes a parameter set and
 /// [`RuleSet::resolve`] evaluates it.
-#[derive(Debug)]
 pub struct RuleSet {
     pub(crate) params: Vec<Parameter>,
     pub(crate) rules: Vec<Rule>,
@@ -368,6 +367,17 @@ impl RuleSet {
             partitions,
             last: RwLock::new(None),
         })
+    }
+}
+
+impl std::fmt::Debug for RuleSet {
+    /// The parameters and the tree's size; the tree itself would be thousands of lines.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RuleSet")
+            .field("parameters", &self.params)
+            .field("rules", &self.rules.len())
+            .field("slots", &self.slot_count)
+            .finish_non_exhaustive()
     }
 }
 

@@ -209,3 +209,13 @@ fn rule_sets_and_results_can_be_shared_between_threads() {
         ]
     );
 }
+
+#[test]
+fn debug_output_is_short() {
+    let sts = RuleSet::sts().unwrap();
+    let mut params = sts.params();
+    params.set("Region", "eu-west-1").unwrap();
+    assert_eq!(format!("{params:?}"), r#"{"Region": String("eu-west-1")}"#);
+    let shown = format!("{sts:?}");
+    assert!(shown.starts_with("RuleSet { parameters: [") && shown.len() < 2000, "{shown}");
+}
