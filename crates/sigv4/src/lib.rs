@@ -56,6 +56,8 @@
 #![forbid(unsafe_code)]
 
 mod canonical;
+mod checksum;
+mod chunked;
 mod credentials;
 mod encode;
 mod error;
@@ -64,9 +66,15 @@ mod http_adapter;
 mod key;
 mod settings;
 mod signer;
+#[cfg(feature = "sigv4a")]
+mod sigv4a;
 mod sink;
 mod time;
 
+pub use crate::checksum::ChecksumAlgorithm;
+pub use crate::chunked::{
+    AwsChunked, AwsChunkedReader, ChunkSigner, DEFAULT_CHUNK_SIZE, MIN_CHUNK_SIZE,
+};
 pub use crate::credentials::Credentials;
 pub use crate::error::{Error, ErrorKind};
 #[cfg(feature = "http")]
@@ -78,5 +86,10 @@ pub use crate::settings::{
 pub use crate::signer::{
     ALGORITHM, EMPTY_SHA256, Explanation, HeaderSignature, MAX_PRESIGN_EXPIRY, Payload,
     QuerySignature, SignableRequest, Signer, string_to_sign,
+};
+#[cfg(feature = "sigv4a")]
+pub use crate::sigv4a::{
+    ALGORITHM_V4A, EcdsaSignature, SigV4aKey, SigV4aPublicKey, SignerV4a, V4aExplanation,
+    V4aHeaderSignature, V4aQuerySignature,
 };
 pub use crate::time::AmzDate;

@@ -45,13 +45,13 @@ pub enum Payload<'a> {
 
 /// A payload hash: 64 hex digits or one of the literal payload markers.
 #[derive(Clone, Copy)]
-enum PayloadHash<'a> {
+pub(crate) enum PayloadHash<'a> {
     Hex([u8; 64]),
     Text(&'a str),
 }
 
 impl PayloadHash<'_> {
-    fn as_bytes(&self) -> &[u8] {
+    pub(crate) fn as_bytes(&self) -> &[u8] {
         match self {
             PayloadHash::Hex(h) => h,
             PayloadHash::Text(t) => t.as_bytes(),
@@ -60,7 +60,7 @@ impl PayloadHash<'_> {
 }
 
 impl<'a> Payload<'a> {
-    fn hash(self) -> PayloadHash<'a> {
+    pub(crate) fn hash(self) -> PayloadHash<'a> {
         match self {
             Payload::Empty => PayloadHash::Text(EMPTY_SHA256),
             Payload::Bytes([]) => PayloadHash::Text(EMPTY_SHA256),
@@ -85,11 +85,11 @@ impl<'a> Payload<'a> {
 /// `(name, value)` pairs in any case, repeated names allowed, and must include `host`.
 #[derive(Debug, Clone, Copy)]
 pub struct SignableRequest<'a> {
-    method: &'a str,
-    path: &'a str,
-    query: &'a str,
-    headers: &'a [(&'a str, &'a str)],
-    payload: Payload<'a>,
+    pub(crate) method: &'a str,
+    pub(crate) path: &'a str,
+    pub(crate) query: &'a str,
+    pub(crate) headers: &'a [(&'a str, &'a str)],
+    pub(crate) payload: Payload<'a>,
 }
 
 impl<'a> SignableRequest<'a> {
@@ -127,11 +127,11 @@ impl<'a> SignableRequest<'a> {
 /// ```
 #[derive(Clone)]
 pub struct Signer<'a> {
-    credentials: &'a Credentials,
-    region: &'a str,
-    service: &'a str,
-    date: AmzDate,
-    settings: Cow<'a, SigningSettings>,
+    pub(crate) credentials: &'a Credentials,
+    pub(crate) region: &'a str,
+    pub(crate) service: &'a str,
+    pub(crate) date: AmzDate,
+    pub(crate) settings: Cow<'a, SigningSettings>,
     key: Option<&'a SigningKey>,
 }
 
@@ -352,18 +352,7 @@ impl<'a> Signer<'a> {
         };
         canon.sort_query();
 
-        let sink = &mut creq;
-        sink.write(request.method.as_bytes());
-        sink.write(b"\n");
-        write_canonical_uri(sink, request.path, &self.settings);
-        sink.write(b"\n");
-        canon.write_query(sink);
-        sink.write(b"\n");
-        canon.write_canonical_headers(sink);
-        sink.write(b"\n");
-        canon.write_signed_headers(sink, b";");
-        sink.write(b"\n");
-        sink.write(payload.as_bytes());
+        write_canonical_request(&mut creq, request, &canon, &self.settings, payload.as_bytes());
         let creq_hash = sha256(&creq);
         if let Some(out) = creq_out {
             out.extend_from_slice(&creq);
@@ -469,6 +458,28 @@ impl fmt::Debug for Signer<'_> {
     }
 }
 
+/// Writes the canonical request from collected and sorted headers and query.
+#[inline]
+pub(crate) fn write_canonical_request(
+    sink: &mut Vec<u8>,
+    request: &SignableRequest<'_>,
+    canon: &Canonical<'_>,
+    settings: &SigningSettings,
+    payload: &[u8],
+) {
+    sink.write(request.method.as_bytes());
+    sink.write(b"\n");
+    write_canonical_uri(sink, request.path, settings);
+    sink.write(b"\n");
+    canon.write_query(sink);
+    sink.write(b"\n");
+    canon.write_canonical_headers(sink);
+    sink.write(b"\n");
+    canon.write_signed_headers(sink, b";");
+    sink.write(b"\n");
+    sink.write(payload);
+}
+
 fn payload_owned(p: &PayloadHash<'_>) -> ContentSha256 {
     let mut buf = [0u8; 64];
     let bytes = p.as_bytes();
@@ -497,7 +508,7 @@ impl ContentSha256 {
     }
 }
 
-fn push_u64(out: &mut Vec<u8>, mut n: u64) {
+pub(crate) fn push_u64(out: &mut Vec<u8>, mut n: u64) {
     let mut digits = [0u8; 20];
     let mut i = digits.len();
     loop {
@@ -511,7 +522,7 @@ fn push_u64(out: &mut Vec<u8>, mut n: u64) {
     out.extend_from_slice(&digits[i..]);
 }
 
-fn check_expiry(expires_in: Duration) -> Result<u64, Error> {
+pub(crate) fn check_expiry(expires_in: Duration) -> Result<u64, Error> {
     let secs = expires_in.as_secs();
     if secs == 0 || expires_in > MAX_PRESIGN_EXPIRY {
         return Err(Error::new(ErrorKind::ExpiresOutOfRange { seconds: secs }));
@@ -519,7 +530,7 @@ fn check_expiry(expires_in: Duration) -> Result<u64, Error> {
     Ok(secs)
 }
 
-fn check_scope_part(value: &str, what: &'static str) -> Result<(), Error> {
+pub(crate) fn check_scope_part(value: &str, what: &'static str) -> Result<(), Error> {
     if value.is_empty() || value.bytes().any(|b| b == b'/' || b <= b' ' || b == 0x7f) {
         return Err(Error::new(ErrorKind::InvalidScope { what }));
     }
@@ -599,21 +610,26 @@ impl QuerySignature {
     /// The request target (or whole URL) with the parameters appended. Auth parameters the
     /// target already had (from an earlier presign) are dropped, as they were not signed.
     pub fn apply_to(&self, url: &str) -> String {
-        let (base, query) = url.split_once('?').unwrap_or((url, ""));
-        let mut out = String::with_capacity(url.len() + self.params.len() + 1);
-        out.push_str(base);
-        out.push('?');
-        for pair in query.split('&').filter(|p| !p.is_empty()) {
-            let key = pair.split_once('=').map_or(pair, |(k, _)| k);
-            if is_auth_param(key) {
-                continue;
-            }
-            out.push_str(pair);
-            out.push('&');
-        }
-        out.push_str(&self.params);
-        out
+        append_params(url, &self.params)
     }
+}
+
+/// `url` with its auth parameters (from an earlier presign) dropped and `params` appended.
+pub(crate) fn append_params(url: &str, params: &str) -> String {
+    let (base, query) = url.split_once('?').unwrap_or((url, ""));
+    let mut out = String::with_capacity(url.len() + params.len() + 1);
+    out.push_str(base);
+    out.push('?');
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let key = pair.split_once('=').map_or(pair, |(k, _)| k);
+        if is_auth_param(key) {
+            continue;
+        }
+        out.push_str(pair);
+        out.push('&');
+    }
+    out.push_str(params);
+    out
 }
 
 fn is_auth_param(key: &str) -> bool {
@@ -627,6 +643,7 @@ fn is_auth_param(key: &str) -> bool {
                 | "SignedHeaders"
                 | "Security-Token"
                 | "Signature"
+                | "Region-Set"
         )
 }
 

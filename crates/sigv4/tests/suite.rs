@@ -486,3 +486,174 @@ fn s3_documentation_examples() {
         ]
     );
 }
+
+/// The `v4a/` suite (feature `sigv4a`): canonical request and string to sign byte-exact, the
+/// derived public key equal to `public-key.json`, our signature verifying with it, and the
+/// suite's own (randomised) signatures verifying too. The two input-only cases sign and verify.
+#[cfg(feature = "sigv4a")]
+mod v4a {
+    use super::*;
+    use signet_sigv4::{EcdsaSignature, SigV4aKey, SigV4aPublicKey, SignerV4a};
+
+    fn unhex32(hex: &str) -> [u8; 32] {
+        let mut out = [0u8; 32];
+        for (i, b) in out.iter_mut().enumerate() {
+            *b = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap();
+        }
+        out
+    }
+
+    fn field<'a>(auth: &'a str, name: &str) -> &'a str {
+        auth.split([' ', ','])
+            .find_map(|p| p.strip_prefix(name).and_then(|v| v.strip_prefix('=')))
+            .unwrap()
+    }
+
+    fn query_param<'a>(target: &'a str, name: &str) -> Option<&'a str> {
+        target.split_once('?')?.1.split('&').find_map(|p| p.strip_prefix(&format!("{name}=")))
+    }
+
+    /// Returns (modes checked, whether expected outputs existed).
+    fn run(dir: &Path, name: &str) -> (usize, bool) {
+        let ctx = context(dir);
+        let req = Req::parse(&read(&dir.join("request.txt")));
+        let headers = header_pairs(&req);
+        let payload = if ctx.sign_body { Payload::Bytes(&req.body) } else { Payload::Empty };
+        let request = SignableRequest::new(&req.method, &req.target, &headers, payload);
+        let key =
+            SigV4aKey::derive(ctx.creds.access_key_id(), ctx.creds.secret_access_key()).unwrap();
+        let public = key.public_key();
+        let complete = dir.join("public-key.json").exists();
+        if complete {
+            let pk: Value = serde_json::from_str(&read(&dir.join("public-key.json"))).unwrap();
+            assert_eq!(public.x_hex(), pk["X"].as_str().unwrap(), "{name}: public key X");
+            assert_eq!(public.y_hex(), pk["Y"].as_str().unwrap(), "{name}: public key Y");
+            let from_file = SigV4aPublicKey::from_coordinates(
+                &unhex32(pk["X"].as_str().unwrap()),
+                &unhex32(pk["Y"].as_str().unwrap()),
+            )
+            .unwrap();
+            assert_eq!(from_file, public);
+        }
+        let mut modes = 0;
+        for (mode, presign) in [("header", false), ("query", true)] {
+            let case = format!("{name} ({mode})");
+            let s = settings(ctx.normalize, ctx.sign_body && !presign, ctx.omit_token);
+            let signer = SignerV4a::new(&ctx.creds, &ctx.region, &ctx.service, ctx.time)
+                .unwrap()
+                .with_settings(&s)
+                .with_key(&key);
+            let expires = Duration::from_secs(3600);
+            let ex = if presign {
+                signer.explain_presign(&request, expires).unwrap()
+            } else {
+                signer.explain_headers(&request).unwrap()
+            };
+            assert!(
+                public.verify(ex.string_to_sign().as_bytes(), ex.signature().as_der()),
+                "{case}: our signature does not verify"
+            );
+            let file = |f: &str| dir.join(format!("{mode}-{f}"));
+            if !complete {
+                // No expected outputs: the signed request must verify with the derived key.
+                let signed_sig = if presign {
+                    signer.presign(&request, expires).unwrap().signature().clone()
+                } else {
+                    signer.sign_headers(&request).unwrap().signature().clone()
+                };
+                assert!(public.verify(ex.string_to_sign().as_bytes(), signed_sig.as_der()));
+                modes += 1;
+                continue;
+            }
+            assert_text(
+                &case,
+                "canonical request",
+                &read(&file("canonical-request.txt")),
+                ex.canonical_request(),
+            );
+            assert_text(
+                &case,
+                "string to sign",
+                &read(&file("string-to-sign.txt")),
+                ex.string_to_sign(),
+            );
+            let theirs = EcdsaSignature::from_hex(read(&file("signature.txt")).trim()).unwrap();
+            assert!(
+                public.verify(ex.string_to_sign().as_bytes(), theirs.as_der()),
+                "{case}: the suite's signature does not verify with our key"
+            );
+            let expected = Req::parse(&read(&file("signed-request.txt")));
+            if presign {
+                let signed = signer.presign(&request, expires).unwrap();
+                let actual = signed.apply_to(&req.target);
+                let strip = |t: &str| -> Vec<String> {
+                    let mut v: Vec<String> = t
+                        .split_once('?')
+                        .map(|(_, q)| q.split('&').map(str::to_owned).collect())
+                        .unwrap_or_default();
+                    v.retain(|p| !p.starts_with("X-Amz-Signature="));
+                    v.sort();
+                    v
+                };
+                assert_eq!(strip(&actual), strip(&expected.target), "{case}: query parameters");
+                for target in [actual.as_str(), expected.target.as_str()] {
+                    let sig =
+                        EcdsaSignature::from_hex(query_param(target, "X-Amz-Signature").unwrap())
+                            .unwrap();
+                    assert!(public.verify(ex.string_to_sign().as_bytes(), sig.as_der()), "{case}");
+                }
+            } else {
+                let signed = signer.sign_headers(&request).unwrap();
+                let actual = apply_headers(&req, &signed_as_pairs(&signed));
+                let without_auth = |r: &Req| {
+                    let mut v = r.header_set();
+                    v.retain(|(n, _)| n != "authorization");
+                    v
+                };
+                assert_eq!(without_auth(&actual), without_auth(&expected), "{case}: headers");
+                let theirs = expected.header("authorization").unwrap();
+                let ours = signed.authorization();
+                for f in ["Credential", "SignedHeaders"] {
+                    assert_eq!(field(ours, f), field(theirs, f), "{case}: {f}");
+                }
+                assert!(
+                    ours.starts_with("AWS4-ECDSA-P256-SHA256 ")
+                        && theirs.starts_with("AWS4-ECDSA-P256-SHA256 ")
+                );
+                for auth in [ours, theirs] {
+                    let sig = EcdsaSignature::from_hex(field(auth, "Signature")).unwrap();
+                    assert!(public.verify(ex.string_to_sign().as_bytes(), sig.as_der()), "{case}");
+                }
+            }
+            modes += 1;
+        }
+        (modes, complete)
+    }
+
+    fn signed_as_pairs(s: &signet_sigv4::V4aHeaderSignature<'_>) -> Vec<(String, String)> {
+        s.headers().map(|(n, v)| (n.to_owned(), v.to_owned())).collect()
+    }
+
+    fn apply_headers(req: &Req, set: &[(String, String)]) -> Req {
+        let mut out = req.clone();
+        for (name, value) in set {
+            out.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+            out.headers.push((name.clone(), value.clone()));
+        }
+        out
+    }
+
+    #[test]
+    fn v4a_suite_header_and_query() {
+        let dirs = case_dirs(&data("v4a"), "context.json");
+        let (mut complete, mut inputs_only, mut modes) = (0, 0, 0);
+        for dir in &dirs {
+            let name = format!("v4a/{}", dir.file_name().unwrap().to_string_lossy());
+            let (n, full) = run(dir, &name);
+            assert_eq!(n, 2, "{name}");
+            modes += n;
+            if full { complete += 1 } else { inputs_only += 1 }
+        }
+        assert_eq!((dirs.len(), complete, inputs_only, modes), (40, 38, 2, 80));
+    }
+}
