@@ -528,3 +528,40 @@ async fn settings_choose_timeout_and_attempts() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_connect_that_hangs_is_one_timeout_not_one_per_attempt() {
+    bounded(async {
+        // A listener that never accepts: once its backlog is full, the kernel drops further
+        // connection attempts, as a black-holed link-local address does off EC2.
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+        let listener = socket.listen(1).unwrap();
+        let addr = listener.local_addr().unwrap();
+        let mut fillers = Vec::new();
+        for _ in 0..8 {
+            let connect = tokio::net::TcpStream::connect(addr);
+            match tokio::time::timeout(Duration::from_millis(100), connect).await {
+                Ok(Ok(stream)) => fillers.push(stream),
+                _ => break,
+            }
+        }
+        let imds = Client::builder()
+            .endpoint(format!("http://{addr}"))
+            .timeout(Duration::from_millis(200))
+            .attempts(4)
+            .build(&settings(&[], ""))
+            .unwrap();
+        let start = Instant::now();
+        let err = imds.region().await.unwrap_err();
+        let took = start.elapsed();
+        assert_eq!(err.kind(), ErrorKind::Connect, "{err}");
+        assert!(
+            took < Duration::from_millis(400),
+            "took {took:?}: the connect timeout was retried"
+        );
+        assert!(took >= Duration::from_millis(190), "took {took:?}");
+        drop(listener);
+    })
+    .await;
+}
