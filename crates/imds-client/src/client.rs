@@ -253,8 +253,10 @@ enum Failure {
     Connect(reqwest::Error),
     /// Timed out after connecting (or with a caller's client, at any point). Retried.
     Timeout,
-    /// The connection broke, or the body was too long. Retried.
+    /// The connection broke. Retried.
     Broken(Error),
+    /// The answer cannot be used, however often it is asked for (an oversized body).
+    Fatal(Error),
 }
 
 impl Client {
@@ -392,11 +394,14 @@ impl Client {
                     .with_path(path)
                     .with_source(e.without_url()));
                 }
+                Err(Failure::Fatal(e)) => return Err(e.with_path(path)),
                 other => other,
             };
             let outcome = match &result {
                 Ok(reply) => AttemptOutcome::from(Response::new(reply.status)),
-                Err(Failure::Connect(_)) => AttemptOutcome::from(TransportError::ConnectTimeout),
+                Err(Failure::Connect(_) | Failure::Fatal(_)) => {
+                    AttemptOutcome::from(TransportError::Other)
+                }
                 Err(Failure::Timeout) => AttemptOutcome::from(TransportError::ReadTimeout),
                 Err(Failure::Broken(_)) => AttemptOutcome::from(TransportError::Connection),
             };
@@ -411,16 +416,18 @@ impl Client {
                     Err(Failure::Timeout) => Err(Error::new(
                         ErrorKind::Timeout,
                         format!(
-                            "no answer within {:?} (attempt {} of {})",
+                            "no answer within {:?} on attempt {} (of at most {}, within {:?})",
                             inner.timeout,
                             call.attempt(),
-                            inner.attempts
+                            inner.attempts,
+                            budget
                         ),
                     )
                     .with_path(path)),
                     Err(Failure::Broken(e)) => Err(e.with_path(path)),
-                    Err(Failure::Connect(_)) => {
-                        Err(Error::new(ErrorKind::Connect, "could not connect"))
+                    // Returned above, before any retry decision.
+                    Err(Failure::Connect(_) | Failure::Fatal(_)) => {
+                        Err(Error::new(ErrorKind::Connect, "could not connect").with_path(path))
                     }
                 };
             };
@@ -455,7 +462,7 @@ impl Client {
             match response.chunk().await {
                 Ok(Some(chunk)) => {
                     if body.len() + chunk.len() > MAX_BODY {
-                        return Err(Failure::Broken(Error::new(
+                        return Err(Failure::Fatal(Error::new(
                             ErrorKind::MalformedResponse,
                             format!("the response body is longer than {MAX_BODY} bytes"),
                         )));

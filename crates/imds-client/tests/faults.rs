@@ -565,3 +565,16 @@ async fn a_connect_that_hangs_is_one_timeout_not_one_per_attempt() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_oversized_answer_is_refused_once() {
+    bounded(async {
+        let server = ImdsServer::start().await;
+        server.fault_always("GET", "/latest/user-data", Fault::Body(vec![b'x'; (1 << 20) + 1]));
+        let err = client(&server).user_data().await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::MalformedResponse, "{err}");
+        assert_eq!(err.path(), Some("/latest/user-data"));
+        assert_eq!(server.count("GET", "/latest/user-data"), 1);
+    })
+    .await;
+}
