@@ -1,0 +1,189 @@
+//! The injected wall clock, and the two timestamp formats STS responses carry.
+
+use std::fmt;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// Where the client reads the current time: the signing time of each request (ADR 0005).
+///
+/// [`SystemTimeSource`] is the real clock; tests give a [`StaticTime`] or their own source.
+pub trait TimeSource: Send + Sync + fmt::Debug {
+    /// The current time.
+    fn now(&self) -> SystemTime;
+}
+
+/// The operating system's wall clock.
+#[derive(Debug, Clone, Copy, Default)]
+#[non_exhaustive]
+pub struct SystemTimeSource;
+
+impl SystemTimeSource {
+    /// The real clock.
+    pub fn new() -> Self {
+        Self
+    }
+}
+
+impl TimeSource for SystemTimeSource {
+    // The crate's one home of the real clock (docs/adr/0005): everything else is injected.
+    #[allow(clippy::disallowed_methods)]
+    fn now(&self) -> SystemTime {
+        SystemTime::now()
+    }
+}
+
+/// A clock stopped at one instant, for tests and examples.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StaticTime(pub SystemTime);
+
+impl TimeSource for StaticTime {
+    fn now(&self) -> SystemTime {
+        self.0
+    }
+}
+
+/// Parses an ISO 8601 / RFC 3339 timestamp as STS writes it: `2021-09-21T18:41:26Z`, with
+/// optional fractional seconds (moto writes microseconds) and a `Z` or `±hh:mm` offset.
+pub(crate) fn parse_iso8601(text: &str) -> Option<SystemTime> {
+    let b = text.trim().as_bytes();
+    if b.len() < 20 || b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
+        return None;
+    }
+    if !matches!(b.get(10), Some(b'T' | b't' | b' '))
+        || b.get(13) != Some(&b':')
+        || b.get(16) != Some(&b':')
+    {
+        return None;
+    }
+    let (y, mo, d) = (digits(b, 0, 4)?, digits(b, 5, 2)?, digits(b, 8, 2)?);
+    let (h, mi, s) = (digits(b, 11, 2)?, digits(b, 14, 2)?, digits(b, 17, 2)?);
+    let mut i = 19;
+    let mut nanos = 0u32;
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        let start = i;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            if i - start < 9 {
+                nanos = nanos * 10 + u32::from(b[i] - b'0');
+            }
+            i += 1;
+        }
+        if i == start {
+            return None;
+        }
+        for _ in (i - start)..9 {
+            nanos *= 10;
+        }
+    }
+    let offset: i64 = match b.get(i..)? {
+        [b'Z' | b'z'] => 0,
+        [sign @ (b'+' | b'-'), rest @ ..] if rest.len() == 5 && rest[2] == b':' => {
+            let oh = i64::try_from(digits(rest, 0, 2)?).ok()?;
+            let om = i64::try_from(digits(rest, 3, 2)?).ok()?;
+            if oh > 23 || om > 59 {
+                return None;
+            }
+            let off = oh * 3600 + om * 60;
+            if *sign == b'+' { off } else { -off }
+        }
+        _ => return None,
+    };
+    let secs = civil_secs(y, mo, d, h, mi, s)?;
+    let secs = u64::try_from(i64::try_from(secs).ok()?.checked_sub(offset)?).ok()?;
+    UNIX_EPOCH.checked_add(Duration::new(secs, nanos))
+}
+
+/// Parses an HTTP date (`Mon, 16 Aug 2021 19:52:53 GMT`, RFC 9110's IMF-fixdate), as in the
+/// `Date` response header the clock-skew correction reads.
+pub(crate) fn parse_http_date(text: &str) -> Option<SystemTime> {
+    let mut parts = text.trim().split_ascii_whitespace();
+    let _weekday = parts.next()?.strip_suffix(',')?;
+    let day = parts.next()?;
+    let month = parts.next()?;
+    let year = parts.next()?;
+    let time = parts.next()?;
+    if parts.next()? != "GMT" || parts.next().is_some() {
+        return None;
+    }
+    const MONTHS: [&str; 12] =
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let mo = MONTHS.iter().position(|m| *m == month)? as u64 + 1;
+    let t = time.as_bytes();
+    if t.len() != 8 || t[2] != b':' || t[5] != b':' || day.len() != 2 || year.len() != 4 {
+        return None;
+    }
+    let secs = civil_secs(
+        digits(year.as_bytes(), 0, 4)?,
+        mo,
+        digits(day.as_bytes(), 0, 2)?,
+        digits(t, 0, 2)?,
+        digits(t, 3, 2)?,
+        digits(t, 6, 2)?,
+    )?;
+    UNIX_EPOCH.checked_add(Duration::from_secs(secs))
+}
+
+fn digits(b: &[u8], start: usize, len: usize) -> Option<u64> {
+    let s = b.get(start..start.checked_add(len)?)?;
+    s.iter().try_fold(0u64, |acc, c| c.is_ascii_digit().then(|| acc * 10 + u64::from(c - b'0')))
+}
+
+/// Seconds since the epoch of a valid civil date and time from 1970 on.
+fn civil_secs(y: u64, mo: u64, d: u64, h: u64, mi: u64, s: u64) -> Option<u64> {
+    if !(1970..=9999).contains(&y) || !(1..=12).contains(&mo) || h > 23 || mi > 59 || s > 60 {
+        return None;
+    }
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let month_days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    if d == 0 || d > *month_days.get(usize::try_from(mo - 1).ok()?)? {
+        return None;
+    }
+    // Howard Hinnant's days_from_civil, for years from 1970 (no negative eras).
+    let (y, m) = if mo <= 2 { (y - 1, mo + 9) } else { (y, mo - 3) };
+    let era = y / 400;
+    let yoe = y - era * 400;
+    let doy = (153 * m + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = (era * 146_097 + doe).checked_sub(719_468)?;
+    Some(days * 86_400 + h * 3600 + mi * 60 + s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unix(t: SystemTime) -> f64 {
+        t.duration_since(UNIX_EPOCH).unwrap().as_secs_f64()
+    }
+
+    #[test]
+    fn parses_sts_and_moto_timestamps() {
+        assert_eq!(unix(parse_iso8601("2021-09-21T18:41:26Z").unwrap()), 1_632_249_686.0);
+        let moto = parse_iso8601("2026-11-22T11:19:27.545739Z").unwrap();
+        assert!((unix(moto) - 1_795_346_367.545_739).abs() < 1e-6);
+        assert_eq!(
+            parse_iso8601("2021-09-21T20:41:26+02:00"),
+            parse_iso8601("2021-09-21T18:41:26Z")
+        );
+        for bad in [
+            "",
+            "2021-02-30T00:00:00Z",
+            "2021-09-21T18:41:26",
+            "2021-09-21T18:41:26.Z",
+            "1969-12-31T23:59:59Z",
+            "2021-09-21T25:41:26Z",
+            "２０２１-09-21T18:41:26Z",
+        ] {
+            assert_eq!(parse_iso8601(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn parses_http_dates() {
+        assert_eq!(
+            parse_http_date("Mon, 16 Aug 2021 19:52:53 GMT"),
+            parse_iso8601("2021-08-16T19:52:53Z")
+        );
+        assert_eq!(parse_http_date("Mon, 16 Aug 2021 19:52:53 UTC"), None);
+        assert_eq!(parse_http_date("garbage"), None);
+    }
+}
