@@ -167,9 +167,24 @@ impl Client {
     }
 }
 
-/// Parses an IMDS (or container) credentials document. Member names match in any case;
-/// `Token` or `SessionToken`, `Expiration` or `ExpiresAt`; a missing `Code` means success;
-/// unknown members are ignored.
+/// Parses an IMDS (or container) credentials document; `path` is where it came from, for
+/// errors. Member names match in any case; `Token` or `SessionToken`, `Expiration` or
+/// `ExpiresAt`; a missing `Code` means success; unknown members are ignored. Errors never
+/// contain the secret key or token.
+///
+/// ```
+/// use signet_imds_client::{parse_credentials, ErrorKind};
+///
+/// let doc = br#"{"Code":"Success","AccessKeyId":"ASIAX","SecretAccessKey":"s","Token":"t",
+///                "Expiration":"2021-09-21T04:16:53Z","AccountId":"123456789012"}"#;
+/// let creds = parse_credentials(doc, "/latest/meta-data/iam/security-credentials-extended/r")?;
+/// assert_eq!(creds.account_id(), Some("123456789012"));
+///
+/// let refused = br#"{"Code":"AssumeRoleUnauthorizedAccess","Message":"no trust"}"#;
+/// let err = parse_credentials(refused, "/p").unwrap_err();
+/// assert_eq!(err.kind(), ErrorKind::CredentialsUnavailable);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn parse_credentials(body: &[u8], path: &str) -> Result<Credentials, Error> {
     let malformed = |why: String| Error::new(ErrorKind::MalformedResponse, why).with_path(path);
     let value: Value = serde_json::from_slice(body).map_err(|e| {
