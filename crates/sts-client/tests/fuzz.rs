@@ -57,3 +57,34 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    /// Whatever the inputs, validation and sending never panic: the call either fails with
+    /// `InvalidInput` before sending or reaches the (closed) endpoint as a transport error.
+    #[test]
+    fn any_input_is_validated_without_panicking(
+        role in "(arn:aws:iam::[0-9]{1,12}:role/)?[ -~]{0,24}",
+        session in any::<String>(),
+        duration in any::<u32>(),
+        code in "[0-9]{0,8}",
+    ) {
+        use signet_sts_client::{AssumeRoleInput, GetSessionTokenInput, StsClient};
+        let client = StsClient::builder("us-east-1")
+            .endpoint_url("http://127.0.0.1:9")
+            .attempt_timeout(std::time::Duration::from_secs(1))
+            .credentials(signet_sigv4::Credentials::new("AKID", "secret"))
+            .retry_config(signet_retry::RetryConfig::standard().with_max_attempts(signet_retry::MaxAttempts::new(1).unwrap()))
+            .build()
+            .unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let input = AssumeRoleInput::new(role, session).with_duration_seconds(duration);
+        let err = runtime.block_on(client.assume_role(&input)).unwrap_err();
+        prop_assert!(matches!(err.kind(), ErrorKind::InvalidInput | ErrorKind::Transport), "{}", err);
+        let mfa = GetSessionTokenInput::new().with_mfa("arn:aws:iam::123456789012:mfa/me", code.clone());
+        let err = runtime.block_on(client.get_session_token(&mfa)).unwrap_err();
+        prop_assert!(matches!(err.kind(), ErrorKind::InvalidInput | ErrorKind::Transport), "{}", err);
+        if err.kind() == ErrorKind::InvalidInput {
+            prop_assert!(code.is_empty() || !err.to_string().contains(&code), "the MFA code is not echoed: {}", err);
+        }
+    }
+}

@@ -486,3 +486,17 @@ async fn inputs_are_validated_before_sending() {
     assert_eq!(err.code(), Some("AccessDenied"));
     assert_eq!(server.requests().len(), 1, "only the valid request was sent");
 }
+
+#[test]
+fn clients_and_calls_can_cross_threads() {
+    fn send_sync<T: Send + Sync>(_: &T) {}
+    fn send<T: Send>(_: T) {}
+    let client = StsClient::builder("us-east-1").build().unwrap();
+    send_sync(&client);
+    send(client.get_caller_identity());
+    let input = AssumeRoleInput::new("arn:aws:iam::123456789012:role/r", "s1");
+    send(client.assume_role(&input));
+    send_sync(&client.get_caller_identity());
+    let err = signet_sts_client::ServiceError::from_xml(400, b"<x/>").unwrap_err();
+    send_sync(&err);
+}
