@@ -371,13 +371,16 @@ impl Client {
     ) -> Result<Reply, Error> {
         let inner = &self.inner;
         let budget = inner.timeout.saturating_mul(inner.attempts);
-        let deadline = Instant::now() + budget;
+        // `None` when the budget is too large to be a point in time: no deadline then.
+        let deadline = Instant::now().checked_add(budget);
+        let left =
+            |now: Instant| deadline.map_or(Duration::MAX, |d| d.saturating_duration_since(now));
         // A little over the timeout, so that the HTTP client's own connect timeout (which is not
         // retried) fires first when the connection is what hangs.
-        let per_attempt = inner.timeout + inner.timeout / 20;
+        let per_attempt = inner.timeout.saturating_add(inner.timeout / 20);
         let mut call = inner.retry.start_call();
         loop {
-            let limit = per_attempt.min(deadline.saturating_duration_since(Instant::now()));
+            let limit = per_attempt.min(left(Instant::now()));
             let attempt = self.attempt(method.clone(), url, header);
             let result = match tokio::time::timeout(limit, attempt).await {
                 Ok(result) => result,
@@ -407,7 +410,7 @@ impl Client {
             };
             let decision = call.after_attempt(&outcome);
             let delay = match decision {
-                Decision::Retry(delay) if Instant::now() + delay < deadline => Some(delay),
+                Decision::Retry(delay) if delay < left(Instant::now()) => Some(delay),
                 _ => None,
             };
             let Some(delay) = delay else {

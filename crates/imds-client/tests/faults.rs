@@ -578,3 +578,28 @@ async fn an_oversized_answer_is_refused_once() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn absurd_timeouts_do_not_overflow() {
+    bounded(async {
+        let server = ImdsServer::start().await;
+        server.fault_once("GET", REGION, Fault::Status(500));
+        for timeout in ["1e19", "1e15"] {
+            let env = [("AWS_METADATA_SERVICE_TIMEOUT", timeout)];
+            let imds = Client::builder()
+                .endpoint(server.endpoint())
+                .retry_random(FixedRandom(0.0))
+                .build(&settings(&env, ""))
+                .unwrap();
+            assert_eq!(imds.region().await.unwrap(), "us-west-2");
+        }
+        let imds = Client::builder()
+            .endpoint(closed_port().await)
+            .timeout(Duration::MAX)
+            .attempts(u32::MAX)
+            .build(&settings(&[], ""))
+            .unwrap();
+        assert_eq!(imds.region().await.unwrap_err().kind(), ErrorKind::Connect);
+    })
+    .await;
+}
