@@ -41,6 +41,8 @@ pub enum ErrorKind {
     InvalidTime(String),
     /// A URL or request that cannot be signed (for example, no host to sign).
     InvalidRequest(String),
+    /// [`Verifier::verify`](crate::Verifier::verify) did not accept a received signature.
+    Rejected(crate::verify::Rejection),
 }
 
 impl Error {
@@ -51,6 +53,14 @@ impl Error {
     /// What went wrong.
     pub fn kind(&self) -> &ErrorKind {
         &self.kind
+    }
+
+    /// Why a received signature was rejected, if that is what this error is.
+    pub fn rejection(&self) -> Option<&crate::verify::Rejection> {
+        match &self.kind {
+            ErrorKind::Rejected(r) => Some(r),
+            _ => None,
+        }
     }
 }
 
@@ -74,6 +84,7 @@ impl fmt::Display for Error {
             ),
             ErrorKind::InvalidTime(why) => write!(f, "invalid signing time: {why}"),
             ErrorKind::InvalidRequest(why) => write!(f, "cannot sign the request: {why}"),
+            ErrorKind::Rejected(why) => write!(f, "signature rejected: {why}"),
         }
     }
 }

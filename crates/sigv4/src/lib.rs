@@ -70,6 +70,7 @@ mod signer;
 mod sigv4a;
 mod sink;
 mod time;
+mod verify;
 
 pub use crate::checksum::ChecksumAlgorithm;
 pub use crate::chunked::{
@@ -93,3 +94,4 @@ pub use crate::sigv4a::{
     V4aHeaderSignature, V4aQuerySignature,
 };
 pub use crate::time::AmzDate;
+pub use crate::verify::{DEFAULT_MAX_SKEW, LookupSecret, Rejection, Verified, Verifier};

@@ -695,7 +695,7 @@ impl Explanation {
         self.signature
     }
 
-    fn redacted(&self, text: &str) -> String {
+    pub(crate) fn redacted(&self, text: &str) -> String {
         match &self.secret {
             Some(token) if !token.is_empty() => {
                 let mut encoded = Vec::new();

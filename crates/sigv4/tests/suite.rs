@@ -657,3 +657,56 @@ mod v4a {
         assert_eq!((dirs.len(), complete, inputs_only, modes), (40, 38, 2, 80));
     }
 }
+
+/// The verifier accepts every signed request of the `v4/` suite (header and query mode) at
+/// the suite's time, and rejects each once its signature is changed.
+#[test]
+fn v4_suite_signed_requests_verify() {
+    use signet_sigv4::{Rejection, Verifier};
+    let dirs = case_dirs(&data("v4"), "context.json");
+    let mut verified = 0;
+    for dir in &dirs {
+        let name = format!("v4/{}", dir.file_name().unwrap().to_string_lossy());
+        let ctx = context(dir);
+        let secret = ctx.creds.secret_access_key().to_owned();
+        let lookup = |akid: &str| (akid == "AKIDEXAMPLE").then(|| Credentials::new(akid, &secret));
+        for (mode, file) in
+            [("header", "header-signed-request.txt"), ("query", "query-signed-request.txt")]
+        {
+            let req = Req::parse(&read(&dir.join(file)));
+            let s = settings(ctx.normalize, false, ctx.omit_token);
+            let verifier = Verifier::new(&lookup, &ctx.region, &ctx.service).with_settings(&s);
+            let headers = header_pairs(&req);
+            let payload = if ctx.sign_body { Payload::Bytes(&req.body) } else { Payload::Empty };
+            let request = SignableRequest::new(&req.method, &req.target, &headers, payload);
+            let ok = verifier.verify(&request, ctx.time);
+            assert!(ok.is_ok(), "{name} ({mode}): {:?}", ok.unwrap_err());
+            verified += 1;
+
+            // Flip one hex digit of the signature.
+            let tampered = |text: &str| {
+                let at = text.find("Signature=").unwrap() + "Signature=".len();
+                let mut bytes = text.as_bytes().to_vec();
+                bytes[at] = if bytes[at] == b'0' { b'1' } else { b'0' };
+                String::from_utf8(bytes).unwrap()
+            };
+            let (target, auth);
+            let mut headers = headers.clone();
+            if mode == "header" {
+                auth = tampered(req.header("authorization").unwrap());
+                headers.retain(|(n, _)| !n.eq_ignore_ascii_case("authorization"));
+                headers.push(("Authorization", &auth));
+                target = req.target.clone();
+            } else {
+                target = tampered(&req.target);
+            }
+            let request = SignableRequest::new(&req.method, &target, &headers, payload);
+            let err = verifier.verify(&request, ctx.time).unwrap_err();
+            assert!(
+                matches!(err.rejection(), Some(Rejection::WrongSignature { .. })),
+                "{name} ({mode}): {err}"
+            );
+        }
+    }
+    assert_eq!(verified, 76);
+}
