@@ -64,6 +64,7 @@ mod error;
 #[cfg(feature = "http")]
 mod http_adapter;
 mod key;
+mod post_policy;
 mod settings;
 mod signer;
 #[cfg(feature = "sigv4a")]
@@ -81,6 +82,7 @@ pub use crate::error::{Error, ErrorKind};
 #[cfg(feature = "http")]
 pub use crate::http_adapter::{presign_http_request, sign_http_request};
 pub use crate::key::{Signature, SigningKey};
+pub use crate::post_policy::{Condition, PostForm, PostPolicy};
 pub use crate::settings::{
     DEFAULT_EXCLUDED_HEADERS, SessionTokenMode, SigningSettings, UriEncoding,
 };
