@@ -116,6 +116,11 @@ fn crc_update(mut crc: u32, t: &[[u32; 256]; 8], data: &[u8]) -> u32 {
     crc
 }
 
+/// CRC-32 (IEEE) of `data`, as the event-stream framing uses it.
+pub(crate) fn crc32(data: &[u8]) -> u32 {
+    !crc_update(!0, &CRC32, data)
+}
+
 const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 /// Standard base64 with padding.

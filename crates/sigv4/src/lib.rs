@@ -61,6 +61,7 @@ mod chunked;
 mod credentials;
 mod encode;
 mod error;
+mod event_stream;
 #[cfg(feature = "http")]
 mod http_adapter;
 mod key;
@@ -79,6 +80,7 @@ pub use crate::chunked::{
 };
 pub use crate::credentials::Credentials;
 pub use crate::error::{Error, ErrorKind};
+pub use crate::event_stream::{EventStreamSigner, SignedEvent};
 #[cfg(feature = "http")]
 pub use crate::http_adapter::{presign_http_request, sign_http_request};
 pub use crate::key::{Signature, SigningKey};
