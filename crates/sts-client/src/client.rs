@@ -530,10 +530,15 @@ impl StsClientBuilder {
             Some(client) => client,
             None => {
                 install_crypto_provider();
-                reqwest::Client::builder().build().map_err(|e| {
-                    Error::new(ErrorKind::Configuration, "cannot build an HTTP client")
-                        .with_source(e)
-                })?
+                // No redirects: STS never sends one, and a signed request must not be
+                // replayed to wherever a 3xx points (the AWS SDKs do not follow them either).
+                reqwest::Client::builder()
+                    .redirect(reqwest::redirect::Policy::none())
+                    .build()
+                    .map_err(|e| {
+                        Error::new(ErrorKind::Configuration, "cannot build an HTTP client")
+                            .with_source(e)
+                    })?
             }
         };
         Ok(StsClient {

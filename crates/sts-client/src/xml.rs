@@ -42,6 +42,7 @@ impl Element {
 pub(crate) fn parse(body: &[u8]) -> Result<Element, String> {
     let text =
         std::str::from_utf8(body).map_err(|e| format!("not UTF-8 at byte {}", e.valid_up_to()))?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = Reader::from_str(text);
     let mut stack: Vec<Element> = Vec::new();
     let mut root: Option<Element> = None;
@@ -139,6 +140,12 @@ mod tests {
         assert_eq!(root.name, "A");
         assert_eq!(root.child_text("B"), Some("a & A<c>"));
         assert!(root.child("C").is_some());
+    }
+
+    #[test]
+    fn accepts_a_byte_order_mark() {
+        let root = parse("\u{feff}<?xml version=\"1.0\"?>\n<A>x</A>".as_bytes()).unwrap();
+        assert_eq!((root.name.as_str(), root.text.as_str()), ("A", "x"));
     }
 
     #[test]

@@ -500,3 +500,19 @@ fn clients_and_calls_can_cross_threads() {
     let err = signet_sts_client::ServiceError::from_xml(400, b"<x/>").unwrap_err();
     send_sync(&err);
 }
+
+#[tokio::test]
+async fn redirects_are_not_followed() {
+    let elsewhere = MockServer::start(vec![Reply::new(200, IDENTITY)]);
+    let server = MockServer::start(vec![
+        Reply::new(307, "").header("location", &format!("{}/", elsewhere.url())),
+    ]);
+    let c = StsClient::builder("us-east-1")
+        .endpoint_url(server.url())
+        .credentials(creds())
+        .build()
+        .unwrap();
+    let err = c.get_caller_identity().await.unwrap_err();
+    assert_eq!((err.kind(), err.status()), (ErrorKind::MalformedResponse, Some(307)), "{err}");
+    assert!(elsewhere.requests().is_empty(), "the signed request went to the redirect target");
+}
