@@ -184,11 +184,15 @@ async fn assume_role_denied_is_access_denied() {
 }
 
 #[tokio::test]
-async fn get_session_token_works() {
+async fn get_session_token_with_mfa_works() {
     let setup = setup().await;
     let user = client(&setup, setup.user_keys.clone());
     let session = user
-        .get_session_token(&GetSessionTokenInput::new().with_duration_seconds(900))
+        .get_session_token(
+            &GetSessionTokenInput::new()
+                .with_duration_seconds(900)
+                .with_mfa(format!("arn:aws:iam::{ACCOUNT}:mfa/alice"), "123456"),
+        )
         .await
         .unwrap();
     let creds = session.credentials;
