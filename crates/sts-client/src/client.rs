@@ -132,10 +132,27 @@ impl StsClient {
     /// `AWS_NEW_RETRIES_2026`. Credentials are not read here: they are the credential
     /// providers' business.
     pub fn from_settings(settings: &Settings) -> Result<StsClientBuilder, Error> {
+        Self::settings_builder(settings, None)
+    }
+
+    /// As [`from_settings`](Self::from_settings), calling STS in `default_region` when the
+    /// settings name no region (as the AWS SDKs' credential providers do with `us-east-1`).
+    pub fn from_settings_with_default_region(
+        settings: &Settings,
+        default_region: &str,
+    ) -> Result<StsClientBuilder, Error> {
+        Self::settings_builder(settings, Some(default_region))
+    }
+
+    fn settings_builder(
+        settings: &Settings,
+        default_region: Option<&str>,
+    ) -> Result<StsClientBuilder, Error> {
         let config = |e: signet_config_loader::Error| {
             Error::new(ErrorKind::Configuration, format!("invalid setting: {e}")).with_source(e)
         };
-        let region = settings.region().map_err(config)?.ok_or_else(|| {
+        let region = settings.region().map_err(config)?.map(|r| r.value);
+        let region = region.or_else(|| default_region.map(str::to_owned)).ok_or_else(|| {
             Error::new(
                 ErrorKind::Configuration,
                 "no region for STS: set AWS_REGION or the profile's `region`",
@@ -148,7 +165,7 @@ impl StsClient {
             Error::new(ErrorKind::Configuration, format!("invalid max attempts: {e}"))
         })?;
         let spec = RetrySpec::from_opt_in(settings.new_retries_2026().map_err(config)?.value);
-        let mut builder = Self::builder(region.value)
+        let mut builder = Self::builder(region)
             .use_fips(settings.use_fips().map_err(config)?.value)
             .use_dual_stack(settings.use_dual_stack().map_err(config)?.value)
             .use_global_endpoint(

@@ -88,6 +88,22 @@ fn endpoints_follow_the_settings() {
 }
 
 #[test]
+fn a_default_region_serves_when_none_is_set() {
+    let settings = |env: &[(&str, &str)]| {
+        Settings::load(&Env::from_map(env.iter().copied()), &Fs::from_map::<&str, &str>([]))
+            .unwrap()
+    };
+    let none = settings(&[("AWS_STS_REGIONAL_ENDPOINTS", "legacy")]);
+    let c =
+        StsClient::from_settings_with_default_region(&none, "us-east-1").unwrap().build().unwrap();
+    assert_eq!((c.region(), c.endpoint_url()), ("us-east-1", "https://sts.amazonaws.com/"));
+    let set = settings(&[("AWS_REGION", "eu-central-1")]);
+    let c =
+        StsClient::from_settings_with_default_region(&set, "us-east-1").unwrap().build().unwrap();
+    assert_eq!(c.endpoint_url(), "https://sts.eu-central-1.amazonaws.com/");
+}
+
+#[test]
 fn unusable_settings_are_configuration_errors() {
     let err = client(&[], "").unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Configuration);
