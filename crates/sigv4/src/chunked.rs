@@ -256,21 +256,33 @@ impl AwsChunked {
         signer: &Signer<'_>,
         seed: Signature,
     ) -> Result<AwsChunkedReader<R>, Error> {
-        if !self.signed {
-            return Err(misuse("an unsigned upload is encoded with `encode_unsigned`"));
-        }
-        Ok(AwsChunkedReader::new(body, self.encoder(Some(ChunkSigner::new(signer, seed)))))
+        Ok(AwsChunkedReader::new(body, self.signed_encoder(signer, seed)?))
     }
 
     /// The encoder of an unsigned upload's body (`STREAMING-UNSIGNED-PAYLOAD-TRAILER`).
     pub fn encode_unsigned<R: Read>(&self, body: R) -> Result<AwsChunkedReader<R>, Error> {
+        Ok(AwsChunkedReader::new(body, self.unsigned_encoder()?))
+    }
+
+    pub(crate) fn signed_encoder(
+        &self,
+        signer: &Signer<'_>,
+        seed: Signature,
+    ) -> Result<ChunkEncoder, Error> {
+        if !self.signed {
+            return Err(misuse("an unsigned upload is encoded with `encode_unsigned`"));
+        }
+        Ok(self.encoder(Some(ChunkSigner::new(signer, seed))))
+    }
+
+    pub(crate) fn unsigned_encoder(&self) -> Result<ChunkEncoder, Error> {
         if self.signed {
             return Err(misuse("a signed upload is encoded with `encode`"));
         }
-        Ok(AwsChunkedReader::new(body, self.encoder(None)))
+        Ok(self.encoder(None))
     }
 
-    pub(crate) fn encoder(&self, signer: Option<ChunkSigner>) -> ChunkEncoder {
+    fn encoder(&self, signer: Option<ChunkSigner>) -> ChunkEncoder {
         ChunkEncoder {
             signer,
             checksum: self.checksum.map(|a| (a, a.start())),

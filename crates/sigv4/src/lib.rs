@@ -36,6 +36,20 @@
 //! When AWS answers `SignatureDoesNotMatch`, [`Signer::explain_headers`] shows the canonical
 //! request and string to sign to compare with the ones in AWS's error.
 //!
+//! # Beyond one request
+//!
+//! - **Streaming uploads** ([`AwsChunked`], [`ChunkSigner`]): aws-chunked bodies with signed
+//!   chunks (`STREAMING-AWS4-HMAC-SHA256-PAYLOAD`), a signed or unsigned trailing checksum
+//!   (`x-amz-checksum-crc32`/`crc32c`/`sha256`), both lengths computed, encoded from any
+//!   `std::io::Read` (or a `Stream`, feature `stream`).
+//! - **SigV4a** (`SignerV4a`, feature `sigv4a`): `AWS4-ECDSA-P256-SHA256` with the key
+//!   derived from the secret and an `X-Amz-Region-Set`, header and query modes.
+//! - **Browser uploads** ([`PostPolicy`]): the S3 POST policy and the form fields to post.
+//! - **Event streams** ([`EventStreamSigner`]): each message framed with `:date` and
+//!   `:chunk-signature`, chained over the previous signature.
+//! - **Verification** ([`Verifier`]): whether a received request's signature (header or
+//!   presigned) is valid, and if not, a typed [`Rejection`] saying why.
+//!
 //! # What it guarantees
 //!
 //! - Canonicalisation as the reference signer (aws-c-auth) does it: path normalisation and
@@ -53,11 +67,17 @@
 //!
 //! - `http`: sign an `http::Request` (http 1.x) in place and presign an `http::Uri`; pulls in
 //!   the `http` crate.
+//! - `sigv4a`: SigV4a signing (`SignerV4a`, `SigV4aKey`); pulls in RustCrypto's pure-Rust
+//!   `p256` (ECDSA over P-256; about 30 crates, no procedural macros).
+//! - `stream`: the aws-chunked encoder as a `futures_core::Stream`
+//!   (`AwsChunked::encode_stream`); pulls in `futures-core`.
 #![forbid(unsafe_code)]
 
 mod canonical;
 mod checksum;
 mod chunked;
+#[cfg(feature = "stream")]
+mod chunked_stream;
 mod credentials;
 mod encode;
 mod error;
@@ -78,6 +98,8 @@ pub use crate::checksum::ChecksumAlgorithm;
 pub use crate::chunked::{
     AwsChunked, AwsChunkedReader, ChunkSigner, DEFAULT_CHUNK_SIZE, MIN_CHUNK_SIZE,
 };
+#[cfg(feature = "stream")]
+pub use crate::chunked_stream::AwsChunkedStream;
 pub use crate::credentials::Credentials;
 pub use crate::error::{Error, ErrorKind};
 pub use crate::event_stream::{EventStreamSigner, SignedEvent};

@@ -252,3 +252,78 @@ fn bodies_of_the_wrong_length_are_errors_not_wrong_uploads() {
     );
     assert!(AwsChunked::signed(1).with_chunk_size(8191).is_err());
 }
+
+/// The `Stream` encoder (feature `stream`) produces the same bytes as the `Read` encoder
+/// whatever the sizes of the pieces it is fed, and the same errors for wrong lengths.
+#[cfg(feature = "stream")]
+#[test]
+fn stream_encoder_matches_the_reader() {
+    use std::pin::Pin;
+    use std::task::{Context, Poll, Waker};
+
+    use futures_core::Stream;
+
+    struct Pieces(Vec<Result<Vec<u8>, std::io::Error>>, bool);
+    impl Stream for Pieces {
+        type Item = Result<Vec<u8>, std::io::Error>;
+        fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+            // Pending every other poll, to exercise wake-ups.
+            self.1 = !self.1;
+            if self.1 {
+                cx.waker().wake_by_ref();
+                return Poll::Pending;
+            }
+            Poll::Ready(if self.0.is_empty() { None } else { Some(self.0.remove(0)) })
+        }
+    }
+
+    fn drain(
+        mut s: impl Stream<Item = std::io::Result<Vec<u8>>> + Unpin,
+    ) -> std::io::Result<Vec<u8>> {
+        let mut cx = Context::from_waker(Waker::noop());
+        let mut out = Vec::new();
+        loop {
+            match Pin::new(&mut s).poll_next(&mut cx) {
+                Poll::Ready(Some(frame)) => out.extend_from_slice(&frame?),
+                Poll::Ready(None) => return Ok(out),
+                Poll::Pending => {}
+            }
+        }
+    }
+
+    let creds = Credentials::new("AKID", "SECRET");
+    let signer = Signer::new(&creds, "us-east-1", "s3", std::time::UNIX_EPOCH).unwrap();
+    let seed = Signature::from_hex(&"0".repeat(64)).unwrap();
+    let body: Vec<u8> = (0..50_000u32).map(|i| (i % 253) as u8).collect();
+    for piece in [1usize, 1000, 8192, 9000, 50_000] {
+        for checksum in [None, Some(ChecksumAlgorithm::Crc32c)] {
+            let mut upload = AwsChunked::signed(body.len() as u64).with_chunk_size(8192).unwrap();
+            if let Some(c) = checksum {
+                upload = upload.with_checksum(c);
+            }
+            let mut expected = Vec::new();
+            upload.encode(&body[..], &signer, seed).unwrap().read_to_end(&mut expected).unwrap();
+            let pieces = Pieces(body.chunks(piece).map(|c| Ok(c.to_vec())).collect(), false);
+            let got = drain(upload.encode_stream(pieces, &signer, seed).unwrap()).unwrap();
+            assert_eq!(got, expected, "pieces of {piece}");
+            if let Some(c) = checksum {
+                let unsigned = AwsChunked::unsigned(body.len() as u64, c);
+                let mut expected = Vec::new();
+                unsigned.encode_unsigned(&body[..]).unwrap().read_to_end(&mut expected).unwrap();
+                let pieces = Pieces(body.chunks(piece).map(|c| Ok(c.to_vec())).collect(), false);
+                let got = drain(unsigned.encode_stream_unsigned(pieces).unwrap()).unwrap();
+                assert_eq!(got, expected, "unsigned, pieces of {piece}");
+            }
+        }
+    }
+    let upload = AwsChunked::signed(10);
+    let short = Pieces(vec![Ok(vec![0; 9])], false);
+    let err = drain(upload.encode_stream(short, &signer, seed).unwrap()).unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::UnexpectedEof);
+    let long = Pieces(vec![Ok(vec![0; 10]), Ok(vec![0; 1])], false);
+    let err = drain(upload.encode_stream(long, &signer, seed).unwrap()).unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::InvalidData);
+    let failing = Pieces(vec![Err(std::io::Error::other("disk on fire"))], false);
+    let err = drain(upload.encode_stream(failing, &signer, seed).unwrap()).unwrap_err();
+    assert!(err.to_string().contains("disk on fire"));
+}

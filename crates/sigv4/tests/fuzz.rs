@@ -6,7 +6,7 @@
 use std::time::{Duration, UNIX_EPOCH};
 
 use proptest::prelude::*;
-use signet_sigv4::{Credentials, Payload, SignableRequest, Signer, SigningSettings};
+use signet_sigv4::{Credentials, Payload, SignableRequest, Signer, SigningSettings, Verifier};
 
 fn text() -> impl Strategy<Value = String> {
     // Mostly ASCII with the awkward bytes of HTTP, sometimes any Unicode.
@@ -66,6 +66,59 @@ proptest! {
                 let url = q.apply_to(&target);
                 prop_assert!(url.contains("X-Amz-Signature="));
             }
+        }
+    }
+
+    /// Whatever the signer produces (header or presigned), the verifier accepts.
+    #[test]
+    fn the_verifier_accepts_whatever_the_signer_produces(
+        method in text(),
+        target in text(),
+        headers in proptest::collection::vec((text(), text()), 0..8),
+        body in proptest::collection::vec(any::<u8>(), 0..64),
+        s3 in any::<bool>(),
+        token in any::<bool>(),
+        secs in 0u32..2_000_000_000,
+    ) {
+        let mut creds = Credentials::new("AKIDEXAMPLE", "secret");
+        if token {
+            creds = creds.with_session_token("tok+/=");
+        }
+        let time = UNIX_EPOCH + Duration::from_secs(u64::from(secs));
+        let settings = if s3 { SigningSettings::S3 } else { SigningSettings::DEFAULT };
+        let owned = ["host", "authorization", "x-amz-date", "x-amz-security-token", "x-amz-content-sha256"];
+        let mut pairs: Vec<(&str, &str)> = headers
+            .iter()
+            .filter(|(n, _)| !owned.iter().any(|o| n.eq_ignore_ascii_case(o)))
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        pairs.push(("host", "example.amazonaws.com"));
+        let signer = Signer::new(&creds, "us-east-1", "service", time).unwrap().with_settings(&settings);
+        let lookup = |akid: &str| (akid == "AKIDEXAMPLE").then(|| Credentials::new(akid, "secret"));
+        let verifier = Verifier::new(lookup, "us-east-1", "service").with_settings(&settings);
+        let request = SignableRequest::new(&method, &target, &pairs, Payload::Bytes(&body));
+        let hash = signet_sigv4::Signer::new(&creds, "us-east-1", "service", time)
+            .unwrap()
+            .with_settings(SigningSettings::S3)
+            .sign_headers(&SignableRequest::new("GET", "/", &[], Payload::Bytes(&body)))
+            .ok()
+            .and_then(|h| h.headers().find(|(n, _)| *n == "x-amz-content-sha256").map(|(_, v)| v.to_owned()))
+            .unwrap();
+        if let Ok(signed) = signer.sign_headers(&request) {
+            let mut received = pairs.clone();
+            let set: Vec<(&str, String)> = signed.headers().map(|(n, v)| (n, v.to_owned())).collect();
+            for (n, v) in &set {
+                received.push((n, v.as_str()));
+            }
+            // An S3-style server signs with the x-amz-content-sha256 it received.
+            let payload = if s3 { Payload::Precomputed(&hash) } else { Payload::Bytes(&body) };
+            let r = verifier.verify(&SignableRequest::new(&method, &target, &received, payload), time);
+            prop_assert!(r.is_ok(), "header mode: {:?}", r.unwrap_err());
+        }
+        if let Ok(q) = signer.presign(&request, Duration::from_secs(300)) {
+            let url = q.apply_to(&target);
+            let r = verifier.verify(&SignableRequest::new(&method, &url, &pairs, Payload::Bytes(&body)), time);
+            prop_assert!(r.is_ok(), "presigned: {:?} {url}", r.unwrap_err());
         }
     }
 }
