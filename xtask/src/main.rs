@@ -147,8 +147,14 @@ fn fuzz(args: &[String]) -> Result {
 }
 
 /// The workspace root (the parent of this crate's manifest directory).
+///
+/// `cargo run` sets `CARGO_MANIFEST_DIR` for the process; the compile-time value is the
+/// fallback (a binary built from another checkout must still work on this one).
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    manifest_dir.parent().map(Path::to_path_buf).unwrap_or_default()
 }
 
 fn cargo_bin() -> String {
