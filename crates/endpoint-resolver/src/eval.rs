@@ -11,10 +11,12 @@ use std::sync::Arc;
 
 use crate::endpoint::{Document, Endpoint, Key, Properties};
 use crate::error::{Error, ErrorKind, Result};
+use crate::flatten::Insn;
 use crate::params::Params;
 use crate::partition::{OutputValue, PartitionOutputs, Partitions};
 use crate::ruleset::{
-    Body, Call, Expr, Func, ParamValue, Part, PathSeg, PropExpr, Rule, RuleSet, Template, Test, Var,
+    Call, Condition, EndpointTemplate, Expr, Func, ParamValue, Part, PathSeg, PropExpr, RuleSet,
+    Template, Test, Var,
 };
 use crate::stdlib::{self, ArnParts, UrlParts};
 
@@ -180,7 +182,7 @@ impl RuleSet {
             }
         }
         let eval = Eval { partitions: &self.partitions, slots: &slots };
-        match eval.rules(&self.rules)? {
+        match eval.run(&self.program)? {
             Some(Outcome::Endpoint(e)) => Ok(e),
             Some(Outcome::Error(message)) => Err(Error::new(ErrorKind::Rule, message)),
             None => Err(Error::new(
@@ -201,75 +203,74 @@ fn eval_error(what: impl Into<String>) -> Error {
 }
 
 impl<'s> Eval<'s> {
-    fn rules(&self, rules: &'s [Rule]) -> Result<Option<Outcome>> {
-        for rule in rules {
-            if let Some(outcome) = self.rule(rule)? {
-                return Ok(Some(outcome));
+    /// Runs the flattened rules (docs/adr/0021) until an endpoint or error rule matches.
+    fn run(&self, program: &'s [Insn]) -> Result<Option<Outcome>> {
+        let mut pc = 0;
+        // Every jump goes forward, so this ends; the bound is for safety only.
+        for _ in 0..=program.len() {
+            match program.get(pc) {
+                Some(Insn::Check { condition, fail }) => {
+                    pc = if self.check(condition)? { pc + 1 } else { *fail };
+                }
+                Some(Insn::Jump(to)) => pc = *to,
+                Some(Insn::Endpoint(t)) => return Ok(Some(Outcome::Endpoint(self.endpoint(t)?))),
+                Some(Insn::Error(message)) => {
+                    return Ok(Some(Outcome::Error(self.string(message)?)));
+                }
+                Some(Insn::NoMatch) | None => return Ok(None),
             }
         }
         Ok(None)
     }
 
-    fn rule(&self, rule: &'s Rule) -> Result<Option<Outcome>> {
-        for condition in &rule.conditions {
-            let passed = match &condition.test {
-                Test::BoolEq { slot, value, negate } => {
-                    match self.slots.get(*slot).and_then(OnceCell::get) {
-                        Some(Value::Bool(b)) => (*b == *value) != *negate,
-                        _ => false,
+    fn check(&self, condition: &'s Condition) -> Result<bool> {
+        Ok(match &condition.test {
+            Test::BoolEq { slot, value, negate } => {
+                match self.slots.get(*slot).and_then(OnceCell::get) {
+                    Some(Value::Bool(b)) => (*b == *value) != *negate,
+                    _ => false,
+                }
+            }
+            Test::IsSet { slot, negate } => {
+                let set = self.slots.get(*slot).and_then(OnceCell::get).is_some();
+                set != *negate
+            }
+            Test::StrEq { var, literal, negate } if var.path.is_empty() => {
+                match self.slots.get(var.slot).and_then(OnceCell::get).and_then(Value::text) {
+                    Some(t) => (t == &**literal) != *negate,
+                    None => false,
+                }
+            }
+            Test::StrEq { var, literal, negate } => {
+                self.var(var).text().is_some_and(|t| (t == &**literal) != *negate)
+            }
+            Test::Memo { slot } => {
+                let Some(cell) = self.slots.get(*slot) else { return Ok(false) };
+                match cell.get() {
+                    Some(value) => truthy(value),
+                    None => {
+                        let value = self.expr(&condition.expr)?;
+                        let passed = truthy(&value);
+                        let _ = cell.set(value);
+                        passed
                     }
                 }
-                Test::IsSet { slot, negate } => {
-                    let set = self.slots.get(*slot).and_then(OnceCell::get).is_some();
-                    set != *negate
-                }
-                Test::StrEq { var, literal, negate } if var.path.is_empty() => {
-                    match self.slots.get(var.slot).and_then(OnceCell::get).and_then(Value::text) {
-                        Some(t) => (t == &**literal) != *negate,
-                        None => false,
-                    }
-                }
-                Test::StrEq { var, literal, negate } => {
-                    self.var(var).text().is_some_and(|t| (t == &**literal) != *negate)
-                }
-                Test::General => true,
-            };
-            if !passed {
-                return Ok(None);
             }
-            if !matches!(condition.test, Test::General) {
-                continue;
-            }
-            let value = self.expr(&condition.expr)?;
-            if !truthy(&value) {
-                return Ok(None);
-            }
-            if let Some(cell) = condition.assign.and_then(|slot| self.slots.get(slot)) {
-                // Each rule runs at most once per resolution, so the cell is empty.
-                let _ = cell.set(value);
-            }
+        })
+    }
+
+    fn endpoint(&self, t: &'s EndpointTemplate) -> Result<Endpoint> {
+        let url = self.string(&t.url)?;
+        let mut headers = Vec::with_capacity(t.headers.len());
+        for (name, values) in &t.headers {
+            let values = values.iter().map(|v| self.string(v)).collect::<Result<_>>()?;
+            headers.push((name.clone(), values));
         }
-        match &rule.body {
-            Body::Tree(rules) => self.rules(rules),
-            Body::Error(message) => Ok(Some(Outcome::Error(self.string(message)?))),
-            Body::Endpoint(t) => {
-                let url = self.string(&t.url)?;
-                let mut headers = Vec::with_capacity(t.headers.len());
-                for (name, values) in &t.headers {
-                    let values = values.iter().map(|v| self.string(v)).collect::<Result<_>>()?;
-                    headers.push((name.clone(), values));
-                }
-                let mut properties = Vec::with_capacity(t.properties.len());
-                for (name, value) in &t.properties {
-                    properties.push((name.clone(), self.prop(value)?));
-                }
-                Ok(Some(Outcome::Endpoint(Endpoint::new(
-                    url,
-                    headers,
-                    Properties::from_entries(properties),
-                ))))
-            }
+        let mut properties = Vec::with_capacity(t.properties.len());
+        for (name, value) in &t.properties {
+            properties.push((name.clone(), self.prop(value)?));
         }
+        Ok(Endpoint::new(url, headers, Properties::from_entries(properties)))
     }
 
     fn read(&self, slot: usize) -> Value<'s> {

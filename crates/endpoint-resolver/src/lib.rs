@@ -59,6 +59,7 @@ mod custom;
 mod endpoint;
 mod error;
 mod eval;
+mod flatten;
 mod params;
 mod partition;
 mod regex;

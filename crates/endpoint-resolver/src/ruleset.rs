@@ -11,6 +11,7 @@ use serde_json::{Map, Value as Json};
 
 use crate::endpoint::{Endpoint, Key};
 use crate::error::{Error, ErrorKind, Result};
+use crate::flatten::{Insn, Jumps, flatten};
 use crate::params::Values;
 use crate::partition::Partitions;
 
@@ -24,7 +25,8 @@ const S3_JSON: &str = include_str!("../data/s3-ruleset.json");
 /// [`RuleSet::resolve`] evaluates it.
 pub struct RuleSet {
     pub(crate) params: Vec<Parameter>,
-    pub(crate) rules: Vec<Rule>,
+    /// The rules, flattened (docs/adr/0021).
+    pub(crate) program: Vec<Insn>,
     pub(crate) slot_count: usize,
     pub(crate) partitions: Arc<Partitions>,
     /// The last successful resolution, as the generated AWS resolvers keep one
@@ -145,13 +147,14 @@ pub(crate) struct Rule {
 #[derive(Debug)]
 pub(crate) struct Condition {
     pub(crate) expr: Expr,
-    pub(crate) assign: Option<usize>,
-    /// The same test in a form that needs no value building, when it has one.
+    /// How the condition is checked.
     pub(crate) test: Test,
 }
 
-/// The common condition shapes, evaluated straight from the slots (docs/adr/0021).
-#[derive(Debug)]
+/// How a condition is checked: the common shapes straight from the slots, everything else
+/// evaluated once per resolution into a slot shared by every structurally identical
+/// condition (docs/adr/0021).
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Test {
     /// `booleanEquals({ref}, literal)` in either order, under `not` when `negate`.
     BoolEq { slot: usize, value: bool, negate: bool },
@@ -160,37 +163,37 @@ pub(crate) enum Test {
     /// `stringEquals(x, "literal")` in either order, where `x` is a reference, a one-value
     /// template or a `getAttr` of a reference; under `not` when `negate`.
     StrEq { var: Var, literal: Box<str>, negate: bool },
-    /// Anything else: evaluate `expr`.
-    General,
+    /// Anything else: evaluate `expr` into `slot` unless an identical condition (same
+    /// function, same arguments) already did in this resolution. An `assign` names `slot`.
+    Memo { slot: usize },
 }
 
 impl Test {
-    fn of(expr: &Expr) -> Test {
-        let Expr::Call(call) = expr else { return Test::General };
+    /// The direct test for `expr`, when it has one of the common shapes.
+    fn of(expr: &Expr) -> Option<Test> {
+        let Expr::Call(call) = expr else { return None };
         match (&call.func, call.args.as_slice()) {
-            (Func::Not, [inner]) => match Test::of(inner) {
+            (Func::Not, [inner]) => match Test::of(inner)? {
                 Test::BoolEq { slot, value, negate } => {
-                    Test::BoolEq { slot, value, negate: !negate }
+                    Some(Test::BoolEq { slot, value, negate: !negate })
                 }
-                Test::IsSet { slot, negate } => Test::IsSet { slot, negate: !negate },
+                Test::IsSet { slot, negate } => Some(Test::IsSet { slot, negate: !negate }),
                 Test::StrEq { var, literal, negate } => {
-                    Test::StrEq { var, literal, negate: !negate }
+                    Some(Test::StrEq { var, literal, negate: !negate })
                 }
-                Test::General => Test::General,
+                Test::Memo { .. } => None,
             },
-            (Func::IsSet, [Expr::Ref(slot)]) => Test::IsSet { slot: *slot, negate: false },
+            (Func::IsSet, [Expr::Ref(slot)]) => Some(Test::IsSet { slot: *slot, negate: false }),
             (Func::BooleanEquals, [Expr::Ref(slot), Expr::Bool(value)])
             | (Func::BooleanEquals, [Expr::Bool(value), Expr::Ref(slot)]) => {
-                Test::BoolEq { slot: *slot, value: *value, negate: false }
+                Some(Test::BoolEq { slot: *slot, value: *value, negate: false })
             }
             (Func::StringEquals, [x, Expr::Template(Template::Literal(literal))])
             | (Func::StringEquals, [Expr::Template(Template::Literal(literal)), x]) => {
-                match Var::of(x) {
-                    Some(var) => Test::StrEq { var, literal: literal.clone(), negate: false },
-                    None => Test::General,
-                }
+                let var = Var::of(x)?;
+                Some(Test::StrEq { var, literal: literal.clone(), negate: false })
             }
-            _ => Test::General,
+            _ => None,
         }
     }
 }
@@ -291,7 +294,7 @@ pub(crate) enum Part {
     Var(Var),
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Var {
     pub(crate) slot: usize,
     pub(crate) path: Vec<PathSeg>,
@@ -342,6 +345,14 @@ impl RuleSet {
     }
 
     pub(crate) fn compile(json: &str, partitions: Arc<Partitions>) -> Result<RuleSet> {
+        Self::compile_with(json, partitions, Jumps::SkipDecided)
+    }
+
+    pub(crate) fn compile_with(
+        json: &str,
+        partitions: Arc<Partitions>,
+        jumps: Jumps,
+    ) -> Result<RuleSet> {
         let doc: Json =
             serde_json::from_str(json).map_err(|e| invalid("", format!("not JSON: {e}")))?;
         let top = doc.as_object().ok_or_else(|| invalid("", "not a JSON object"))?;
@@ -351,7 +362,8 @@ impl RuleSet {
             None => return Err(invalid("version", "missing")),
         }
         let params = parse_params(top.get("parameters"))?;
-        let mut compiler = Compiler { scope: HashMap::new(), slots: params.len() };
+        let mut compiler =
+            Compiler { scope: HashMap::new(), slots: params.len(), memo: HashMap::new() };
         for (i, p) in params.iter().enumerate() {
             compiler.scope.insert(p.name.clone(), i);
         }
@@ -360,9 +372,10 @@ impl RuleSet {
             .and_then(Json::as_array)
             .ok_or_else(|| invalid("rules", "missing or not an array"))?;
         let rules = compiler.rules(rules, "rules")?;
+        let always_set = params.iter().map(|p| p.required || p.default.is_some()).collect();
         Ok(RuleSet {
             params,
-            rules,
+            program: flatten(rules, always_set, jumps),
             slot_count: compiler.slots,
             partitions,
             last: RwLock::new(None),
@@ -375,7 +388,7 @@ impl std::fmt::Debug for RuleSet {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RuleSet")
             .field("parameters", &self.params)
-            .field("rules", &self.rules.len())
+            .field("instructions", &self.program.len())
             .field("slots", &self.slot_count)
             .finish_non_exhaustive()
     }
@@ -454,9 +467,24 @@ struct Compiler {
     /// Names visible here: parameters and the assignments of enclosing conditions.
     scope: HashMap<String, usize>,
     slots: usize,
+    /// The slot of each evaluated condition, by its structure (function and arguments,
+    /// with references already resolved to slots).
+    memo: HashMap<String, usize>,
 }
 
 impl Compiler {
+    /// The slot for the value of condition `expr`: the same for structurally identical
+    /// conditions, whatever they assign to. Their arguments read the same slots, each
+    /// written at most once per resolution, so they have the same value wherever they are
+    /// evaluated and it is computed once.
+    fn memo_slot(&mut self, expr: &Expr) -> usize {
+        let slots = &mut self.slots;
+        *self.memo.entry(format!("{expr:?}")).or_insert_with(|| {
+            *slots += 1;
+            *slots - 1
+        })
+    }
+
     fn rules(&mut self, rules: &[Json], at: &str) -> Result<Vec<Rule>> {
         if at.matches('[').count() > MAX_DEPTH {
             return Err(invalid(at, "rules nested too deeply"));
@@ -500,16 +528,19 @@ impl Compiler {
                     if self.scope.contains_key(name) {
                         return Err(invalid(&cat, format!("`{name}` is already defined")));
                     }
-                    let slot = self.slots;
-                    self.slots += 1;
-                    self.scope.insert(name.clone(), slot);
-                    added.push(name.clone());
-                    Some(slot)
+                    Some(name)
                 }
                 Some(_) => return Err(invalid(&cat, "`assign` is not a string")),
             };
-            let test = if assign.is_none() { Test::of(&expr) } else { Test::General };
-            conditions.push(Condition { expr, assign, test });
+            let test = match assign.is_none().then(|| Test::of(&expr)).flatten() {
+                Some(direct) => direct,
+                None => Test::Memo { slot: self.memo_slot(&expr) },
+            };
+            if let (Some(name), Test::Memo { slot }) = (assign, &test) {
+                self.scope.insert(name.clone(), *slot);
+                added.push(name.clone());
+            }
+            conditions.push(Condition { expr, test });
         }
         let kind =
             obj.get("type").and_then(Json::as_str).ok_or_else(|| invalid(at, "missing `type`"))?;
