@@ -208,12 +208,13 @@ impl<'a, L: LookupSecret> Verifier<'a, L> {
             Some(auth) => parse_authorization(auth)?,
             None => parse_query(request.query)?,
         };
-        if parsed.algorithm != ALGORITHM {
+        let v4a = parsed.algorithm == "AWS4-ECDSA-P256-SHA256";
+        if parsed.algorithm != ALGORITHM && !(v4a && cfg!(feature = "sigv4a")) {
             return Err(reject(Rejection::UnsupportedAlgorithm {
                 algorithm: printable(&parsed.algorithm),
             }));
         }
-        let [akid, date, region, service, terminator] = parsed.scope()?;
+        let [akid, date, region, service] = parsed.scope(v4a)?;
         let date_text = match auth {
             Some(_) => header(request, "x-amz-date")
                 .ok_or_else(|| reject(Rejection::UnsignedHeader { name: "x-amz-date" }))?,
@@ -221,15 +222,27 @@ impl<'a, L: LookupSecret> Verifier<'a, L> {
         };
         let time = AmzDate::parse(date_text.trim())
             .map_err(|_| malformed(format!("`{}` is not an X-Amz-Date", printable(date_text))))?;
-        if terminator != "aws4_request" {
-            return Err(malformed("the credential scope does not end in aws4_request".into()));
-        }
-        for (what, expected, found) in [
-            ("date", time.date(), date),
-            ("region", self.region, region),
-            ("service", self.service, service),
+        // SigV4a: the region is the region set, from its header or parameter.
+        let region = match (v4a, auth) {
+            (false, _) => region,
+            (true, Some(_)) => header(request, "x-amz-region-set")
+                .ok_or_else(|| reject(Rejection::UnsignedHeader { name: "x-amz-region-set" }))?,
+            (true, None) => parsed
+                .region_set
+                .as_deref()
+                .ok_or_else(|| malformed("the query has no X-Amz-Region-Set".into()))?,
+        };
+        let region_ok = if v4a {
+            region.split(',').any(|r| region_matches(r.trim(), self.region))
+        } else {
+            region == self.region
+        };
+        for (what, ok, expected, found) in [
+            ("date", time.date() == date, time.date(), date),
+            ("region", region_ok, self.region, region),
+            ("service", self.service == service, self.service, service),
         ] {
-            if expected != found {
+            if !ok {
                 return Err(reject(Rejection::ScopeMismatch {
                     what,
                     expected: expected.to_owned(),
@@ -251,8 +264,6 @@ impl<'a, L: LookupSecret> Verifier<'a, L> {
                 return Err(reject(Rejection::MissingSignedHeader { name: printable(name) }));
             }
         }
-        let received = Signature::from_hex(&parsed.signature)
-            .ok_or_else(|| malformed("the signature is not 64 hex digits".into()))?;
         let found = self.lookup.lookup(akid).ok_or_else(|| {
             reject(Rejection::UnknownAccessKey { access_key_id: printable(akid) })
         })?;
@@ -283,35 +294,40 @@ impl<'a, L: LookupSecret> Verifier<'a, L> {
             .copied()
             .collect();
         let signed = SignableRequest { headers: &headers, ..*request };
-        let signer = Signer::new(&creds, self.region, self.service, time.to_system_time())?
-            .with_settings(&settings);
-        let (computed, computed_names) = match expires_at {
-            None => {
-                let s = signer.sign_headers(&signed)?;
-                let names = s
-                    .authorization()
-                    .split("SignedHeaders=")
-                    .nth(1)
-                    .and_then(|r| r.split(',').next());
-                (s.signature(), names.map(str::to_owned))
-            }
-            Some(_) => {
-                let expires = Duration::from_secs(parsed.expires_secs()?);
-                (signer.presign(&signed, expires)?.signature(), None)
-            }
-        };
-        let names_agree = computed_names.is_none_or(|n| n == parsed.signed_headers);
-        if !names_agree || !constant_time_eq(computed.as_bytes(), received.as_bytes()) {
-            let ex = match expires_at {
-                None => signer.explain_headers(&signed)?,
-                Some(_) => {
-                    signer.explain_presign(&signed, Duration::from_secs(parsed.expires_secs()?))?
+        let expires =
+            expires_at.map(|_| parsed.expires_secs()).transpose()?.map(Duration::from_secs);
+        let at = time.to_system_time();
+        if v4a {
+            #[cfg(feature = "sigv4a")]
+            verify_v4a(&creds, region, self.service, at, &settings, &signed, expires, &parsed)?;
+        } else {
+            let received = Signature::from_hex(&parsed.signature)
+                .ok_or_else(|| malformed("the signature is not 64 hex digits".into()))?;
+            let signer =
+                Signer::new(&creds, self.region, self.service, at)?.with_settings(&settings);
+            let (computed, computed_names) = match expires {
+                None => {
+                    let s = signer.sign_headers(&signed)?;
+                    let names = s
+                        .authorization()
+                        .split("SignedHeaders=")
+                        .nth(1)
+                        .and_then(|r| r.split(',').next());
+                    (s.signature(), names.map(str::to_owned))
                 }
+                Some(expires) => (signer.presign(&signed, expires)?.signature(), None),
             };
-            return Err(reject(Rejection::WrongSignature {
-                canonical_request: ex.redacted(ex.canonical_request()),
-                string_to_sign: ex.string_to_sign().to_owned(),
-            }));
+            let names_agree = computed_names.is_none_or(|n| n == parsed.signed_headers);
+            if !names_agree || !constant_time_eq(computed.as_bytes(), received.as_bytes()) {
+                let ex = match expires {
+                    None => signer.explain_headers(&signed)?,
+                    Some(expires) => signer.explain_presign(&signed, expires)?,
+                };
+                return Err(reject(Rejection::WrongSignature {
+                    canonical_request: ex.redacted(ex.canonical_request()),
+                    string_to_sign: ex.string_to_sign().to_owned(),
+                }));
+            }
         }
         Ok(Verified {
             access_key_id: akid.to_owned(),
@@ -374,21 +390,27 @@ struct Parsed {
     date: Option<String>,
     expires: Option<String>,
     token: Option<String>,
+    region_set: Option<String>,
 }
 
 impl Parsed {
-    /// The five parts of `AKID/date/region/service/aws4_request`.
-    fn scope(&self) -> Result<[&str; 5], Error> {
-        let mut parts = self.credential.rsplitn(5, '/');
-        let mut next = || parts.next().filter(|p| !p.is_empty());
-        let bad =
-            || malformed("the credential is not AKID/date/region/service/aws4_request".into());
-        let terminator = next().ok_or_else(bad)?;
-        let service = next().ok_or_else(bad)?;
-        let region = next().ok_or_else(bad)?;
-        let date = next().ok_or_else(bad)?;
-        let akid = next().ok_or_else(bad)?;
-        Ok([akid, date, region, service, terminator])
+    /// `AKID/date/region/service/aws4_request` (SigV4a: no region; `""` is returned for it).
+    fn scope(&self, v4a: bool) -> Result<[&str; 4], Error> {
+        let bad = || {
+            malformed(if v4a {
+                "the credential is not AKID/date/service/aws4_request".into()
+            } else {
+                "the credential is not AKID/date/region/service/aws4_request".into()
+            })
+        };
+        let rest = self.credential.strip_suffix("/aws4_request").ok_or_else(bad)?;
+        let mut parts = rest.rsplitn(if v4a { 3 } else { 4 }, '/');
+        let mut next = || parts.next().filter(|p| !p.is_empty()).ok_or_else(bad);
+        let service = next()?;
+        let region = if v4a { "" } else { next()? };
+        let date = next()?;
+        let akid = next()?;
+        Ok([akid, date, region, service])
     }
 
     fn expires_secs(&self) -> Result<u64, Error> {
@@ -428,12 +450,13 @@ fn parse_authorization(value: &str) -> Result<Parsed, Error> {
         date: None,
         expires: None,
         token: None,
+        region_set: None,
     })
 }
 
 fn parse_query(query: &str) -> Result<Parsed, Error> {
-    let mut found: [Option<String>; 7] = Default::default();
-    const NAMES: [&str; 7] = [
+    let mut found: [Option<String>; 8] = Default::default();
+    const NAMES: [&str; 8] = [
         "X-Amz-Algorithm",
         "X-Amz-Credential",
         "X-Amz-SignedHeaders",
@@ -441,6 +464,7 @@ fn parse_query(query: &str) -> Result<Parsed, Error> {
         "X-Amz-Date",
         "X-Amz-Expires",
         "X-Amz-Security-Token",
+        "X-Amz-Region-Set",
     ];
     for pair in query.split('&') {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
@@ -448,7 +472,8 @@ fn parse_query(query: &str) -> Result<Parsed, Error> {
             found[i] = Some(percent_decode(v)?);
         }
     }
-    let [algorithm, credential, signed_headers, signature, date, expires, token] = found;
+    let [algorithm, credential, signed_headers, signature, date, expires, token, region_set] =
+        found;
     let Some(algorithm) = algorithm else {
         return Err(reject(Rejection::MissingSignature));
     };
@@ -461,6 +486,7 @@ fn parse_query(query: &str) -> Result<Parsed, Error> {
         date: Some(date.ok_or_else(|| missing("X-Amz-Date"))?),
         expires: Some(expires.ok_or_else(|| missing("X-Amz-Expires"))?),
         token,
+        region_set,
     })
 }
 
@@ -481,6 +507,56 @@ fn percent_decode(v: &str) -> Result<String, Error> {
         i += 1;
     }
     String::from_utf8(out).map_err(|_| malformed("a signature parameter is not UTF-8".into()))
+}
+
+/// Whether a region-set entry (`us-east-1`, `us-*`, `*`) covers `region`.
+fn region_matches(pattern: &str, region: &str) -> bool {
+    match pattern.strip_suffix('*') {
+        Some(prefix) => region.starts_with(prefix),
+        None => pattern == region,
+    }
+}
+
+/// SigV4a: recompute the string to sign and check the ECDSA signature with the public key
+/// derived from the secret.
+#[cfg(feature = "sigv4a")]
+#[allow(clippy::too_many_arguments)]
+fn verify_v4a(
+    creds: &Credentials,
+    region_set: &str,
+    service: &str,
+    at: SystemTime,
+    settings: &SigningSettings,
+    signed: &SignableRequest<'_>,
+    expires: Option<Duration>,
+    parsed: &Parsed,
+) -> Result<(), Error> {
+    use crate::sigv4a::{EcdsaSignature, SigV4aKey, SignerV4a};
+    let received = EcdsaSignature::from_hex(&parsed.signature)
+        .ok_or_else(|| malformed("the signature is not hex".into()))?;
+    let key = SigV4aKey::derive(creds.access_key_id(), creds.secret_access_key())?;
+    let signer =
+        SignerV4a::new(creds, region_set, service, at)?.with_settings(settings).with_key(&key);
+    let ex = match expires {
+        None => signer.explain_headers(signed)?,
+        Some(expires) => signer.explain_presign(signed, expires)?,
+    };
+    let names_agree = expires.is_some() || ex.signed_headers() == parsed.signed_headers;
+    if !names_agree || !key.public_key().verify(ex.string_to_sign().as_bytes(), received.as_der()) {
+        let mut creq = ex.canonical_request().to_owned();
+        if let Some(token) = creds.session_token().filter(|t| !t.is_empty()) {
+            let mut encoded = Vec::new();
+            crate::encode::write_encoded(&mut encoded, token.as_bytes(), false);
+            creq = creq
+                .replace(token, crate::credentials::REDACTED)
+                .replace(&*String::from_utf8_lossy(&encoded), crate::credentials::REDACTED);
+        }
+        return Err(reject(Rejection::WrongSignature {
+            canonical_request: creq,
+            string_to_sign: ex.string_to_sign().to_owned(),
+        }));
+    }
+    Ok(())
 }
 
 fn header<'r>(request: &SignableRequest<'r>, name: &str) -> Option<&'r str> {
