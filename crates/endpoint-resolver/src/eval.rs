@@ -15,8 +15,8 @@ use crate::flatten::Insn;
 use crate::params::Params;
 use crate::partition::{OutputValue, PartitionOutputs, Partitions};
 use crate::ruleset::{
-    Call, Condition, EndpointTemplate, Expr, Func, ParamValue, Part, PathSeg, PropExpr, RuleSet,
-    Template, Test, Var,
+    Call, Condition, EndpointTemplate, Expr, Fast, Func, ParamValue, Part, PathSeg, PropExpr,
+    RuleSet, Template, Test, Var,
 };
 use crate::stdlib::{self, ArnParts, UrlParts};
 
@@ -249,7 +249,10 @@ impl<'s> Eval<'s> {
                 match cell.get() {
                     Some(value) => truthy(value),
                     None => {
-                        let value = self.expr(&condition.expr)?;
+                        let value = match &condition.fast {
+                            Some(fast) => self.fast(fast),
+                            None => self.expr(&condition.expr)?,
+                        };
                         let passed = truthy(&value);
                         let _ = cell.set(value);
                         passed
@@ -257,6 +260,46 @@ impl<'s> Eval<'s> {
                 }
             }
         })
+    }
+
+    /// A `Fast` condition's value: the same as evaluating its expression.
+    fn fast(&self, fast: &'s Fast) -> Value<'s> {
+        match fast {
+            Fast::Var(var) => self.var(var),
+            Fast::Substring { var, start, stop, reverse } => {
+                let input = self.var(var);
+                match input.text().and_then(|s| stdlib::substring(s, *start, *stop, *reverse)) {
+                    Some(range) => input.slice(range),
+                    None => Value::None,
+                }
+            }
+            Fast::HostLabel { var, sub_domains, s3 } => match self.var(var).text() {
+                Some(s) if *s3 => {
+                    Value::Bool(stdlib::is_virtual_hostable_s3_bucket(s, *sub_domains))
+                }
+                Some(s) => Value::Bool(stdlib::is_valid_host_label(s, *sub_domains)),
+                None => Value::None,
+            },
+            Fast::Partition(var) => {
+                match self.var(var).text().and_then(|r| self.partitions.find_index(r)) {
+                    Some(i) => Value::Partition(i),
+                    None => Value::None,
+                }
+            }
+            Fast::ParseArn(var) => parsed(self.var(var), stdlib::parse_arn, Value::Arn),
+            Fast::ParseUrl(var) => parsed(self.var(var), stdlib::parse_url, Value::Url),
+            Fast::BoolEq { var, value } => match self.var(var).boolean() {
+                Some(b) => Value::Bool(b == *value),
+                None => Value::None,
+            },
+            Fast::StrEq(a, b) => match (self.var(a).text(), self.var(b).text()) {
+                (Some(a), Some(b)) => Value::Bool(a == b),
+                _ => Value::None,
+            },
+            Fast::IsSet { var, negate } => {
+                Value::Bool(!matches!(self.var(var), Value::None) != *negate)
+            }
+        }
     }
 
     fn endpoint(&self, t: &'s EndpointTemplate) -> Result<Endpoint> {
@@ -297,11 +340,7 @@ impl<'s> Eval<'s> {
         Ok(match t {
             Template::Literal(s) => Value::Str(s),
             Template::Single(var) => self.var(var),
-            Template::Parts(parts) => {
-                let mut out = String::new();
-                self.render(parts, &mut out)?;
-                Value::String(out)
-            }
+            Template::Parts(parts) => Value::String(self.render(parts)?),
         })
     }
 
@@ -309,22 +348,29 @@ impl<'s> Eval<'s> {
         attr(self.partitions, self.read(var.slot), &var.path)
     }
 
-    fn render(&self, parts: &'s [Part], out: &mut String) -> Result<()> {
+    /// Renders a template, in one allocation for the usual lengths of values.
+    fn render(&self, parts: &'s [Part]) -> Result<String> {
+        let capacity = parts
+            .iter()
+            .map(|p| match p {
+                Part::Text(t) => t.len(),
+                Part::Var(_) => 24,
+            })
+            .sum();
+        let mut out = String::with_capacity(capacity);
         for part in parts {
             match part {
                 Part::Text(t) => out.push_str(t),
-                Part::Var(var) => push_value(&self.var(var), out)?,
+                Part::Var(var) => push_value(&self.var(var), &mut out)?,
             }
         }
-        Ok(())
+        Ok(out)
     }
 
     /// Evaluates an expression that must produce a string (URLs, headers, error messages).
     fn string(&self, expr: &'s Expr) -> Result<String> {
         if let Expr::Template(Template::Parts(parts)) = expr {
-            let mut out = String::with_capacity(64);
-            self.render(parts, &mut out)?;
-            return Ok(out);
+            return self.render(parts);
         }
         let value = self.expr(expr)?;
         match value {
@@ -351,10 +397,10 @@ impl<'s> Eval<'s> {
                 Document::Object(Properties::from_entries(out))
             }
             PropExpr::Expr(Expr::Template(Template::Parts(parts))) => {
-                let mut out = String::new();
-                self.render(parts, &mut out)?;
-                Document::String(out)
+                Document::String(self.render(parts)?)
             }
+            PropExpr::Expr(Expr::Template(Template::Literal(s))) => Document::String(s.to_string()),
+            PropExpr::Expr(Expr::Bool(b)) => Document::Bool(*b),
             PropExpr::Expr(e) => self.document(self.expr(e)?),
         })
     }
@@ -540,7 +586,10 @@ fn attr<'x>(p: &'x Partitions, v: Value<'x>, path: &[PathSeg]) -> Value<'x> {
             (next.detach(), used)
         }
     };
-    attr(p, next, path.get(used..).unwrap_or(&[]))
+    match path.get(used..) {
+        Some(rest) if !rest.is_empty() => attr(p, next, rest),
+        _ => next,
+    }
 }
 
 /// One step of `getAttr`: the value and how many path segments it used.

@@ -149,6 +149,67 @@ pub(crate) struct Condition {
     pub(crate) expr: Expr,
     /// How the condition is checked.
     pub(crate) test: Test,
+    /// For `Test::Memo`: `expr` in a form that reads its argument straight from the
+    /// slots, when it has one.
+    pub(crate) fast: Option<Fast>,
+}
+
+/// The common shapes of evaluated conditions, with one argument that is a reference (or a
+/// `getAttr` of one) and literal other arguments: computed without building argument
+/// values.
+#[derive(Debug)]
+pub(crate) enum Fast {
+    /// `getAttr({ref}, path)`.
+    Var(Var),
+    /// `substring(x, start, stop, reverse)`.
+    Substring { var: Var, start: i64, stop: i64, reverse: bool },
+    /// `isValidHostLabel(x, allowSubDomains)`, or `aws.isVirtualHostableS3Bucket` when
+    /// `s3`.
+    HostLabel { var: Var, sub_domains: bool, s3: bool },
+    /// `aws.partition(x)`.
+    Partition(Var),
+    /// `aws.parseArn(x)`.
+    ParseArn(Var),
+    /// `parseURL(x)`.
+    ParseUrl(Var),
+    /// `isSet(x)`, under `not` when `negate`.
+    IsSet { var: Var, negate: bool },
+    /// `booleanEquals(x, literal)` in either order.
+    BoolEq { var: Var, value: bool },
+    /// `stringEquals(x, y)`.
+    StrEq(Var, Var),
+}
+
+impl Fast {
+    fn of(expr: &Expr) -> Option<Fast> {
+        let Expr::Call(call) = expr else { return None };
+        Some(match (&call.func, call.args.as_slice()) {
+            (Func::GetAttr(_), [Expr::Ref(_)]) => Fast::Var(Var::of(expr)?),
+            (Func::Substring, [x, Expr::Int(start), Expr::Int(stop), Expr::Bool(reverse)]) => {
+                Fast::Substring { var: Var::of(x)?, start: *start, stop: *stop, reverse: *reverse }
+            }
+            (Func::IsValidHostLabel, [x, Expr::Bool(sub_domains)]) => {
+                Fast::HostLabel { var: Var::of(x)?, sub_domains: *sub_domains, s3: false }
+            }
+            (Func::IsVirtualHostableS3Bucket, [x, Expr::Bool(sub_domains)]) => {
+                Fast::HostLabel { var: Var::of(x)?, sub_domains: *sub_domains, s3: true }
+            }
+            (Func::Partition, [x]) => Fast::Partition(Var::of(x)?),
+            (Func::ParseArn, [x]) => Fast::ParseArn(Var::of(x)?),
+            (Func::ParseUrl, [x]) => Fast::ParseUrl(Var::of(x)?),
+            (Func::IsSet, [x]) => Fast::IsSet { var: Var::of(x)?, negate: false },
+            (Func::BooleanEquals, [x, Expr::Bool(value)])
+            | (Func::BooleanEquals, [Expr::Bool(value), x]) => {
+                Fast::BoolEq { var: Var::of(x)?, value: *value }
+            }
+            (Func::StringEquals, [x, y]) => Fast::StrEq(Var::of(x)?, Var::of(y)?),
+            (Func::Not, [inner]) => match Fast::of(inner)? {
+                Fast::IsSet { var, negate } => Fast::IsSet { var, negate: !negate },
+                _ => return None,
+            },
+            _ => return None,
+        })
+    }
 }
 
 /// How a condition is checked: the common shapes straight from the slots, everything else
@@ -540,7 +601,8 @@ impl Compiler {
                 self.scope.insert(name.clone(), *slot);
                 added.push(name.clone());
             }
-            conditions.push(Condition { expr, test });
+            let fast = if matches!(test, Test::Memo { .. }) { Fast::of(&expr) } else { None };
+            conditions.push(Condition { expr, test, fast });
         }
         let kind =
             obj.get("type").and_then(Json::as_str).ok_or_else(|| invalid(at, "missing `type`"))?;
