@@ -7,6 +7,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr, clippy::disallowed_methods)]
 
 mod bench;
+mod demo;
 mod deps;
 mod isolate;
 mod sim_retry;
@@ -40,6 +41,9 @@ tasks:
             2.0 and 2.1, adaptive (table; chart in docs/retry-sim.svg; --seed N, --out FILE,
             --max-attempts N, --error throttling|unavailable)
   venv      create target/xtask-venv with moto server (used by the STS tests)
+  demo      the main job: moto server on 127.0.0.1, a throwaway profile, and the real flows
+            through signet (credentials, GetCallerIdentity, AssumeRole, presigned URL,
+            the README's quick start), with a short report
   help      this text
 
 environment:
@@ -62,6 +66,7 @@ fn main() -> ExitCode {
         "deps" => deps::run(),
         "deny" => tools::deny(),
         "venv" => tools::venv().map(|_| ()),
+        "demo" => demo::run(),
         "fuzz" => fuzz(rest),
         "sim-retry" => sim_retry::run(rest),
         "bench" => bench::run_suite(rest),

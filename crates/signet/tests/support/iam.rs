@@ -13,8 +13,9 @@ use signet::{ConfigLoader, Method, Service};
 
 /// moto's account.
 pub(crate) const ACCOUNT: &str = "123456789012";
-/// The unauthenticated setup calls: CreateUser, CreateAccessKey, CreateRole, PutUserPolicy.
-pub(crate) const SETUP_CALLS: &str = "4";
+/// The unauthenticated setup calls: CreateUser, CreateAccessKey, CreateRole, PutUserPolicy,
+/// PutRolePolicy.
+pub(crate) const SETUP_CALLS: &str = "5";
 /// The role the profile `deployer` assumes.
 pub(crate) const ROLE: &str = "deployer";
 
@@ -69,8 +70,8 @@ pub(crate) fn element<'a>(xml: &'a str, name: &str) -> &'a str {
     &xml[start..end]
 }
 
-/// Creates user `alice` with keys, role `deployer`, and a policy that lets alice call
-/// GetCallerIdentity, assume `deployer`, and use S3.
+/// Creates user `alice` with keys, role `deployer`, and policies that let alice call
+/// GetCallerIdentity, assume `deployer`, and use S3, and let the role use S3.
 pub(crate) async fn setup(url: &str) -> UserKeys {
     iam(url, &[("Action", "CreateUser"), ("UserName", "alice")]).await;
     let keys = iam(url, &[("Action", "CreateAccessKey"), ("UserName", "alice")]).await;
@@ -90,6 +91,17 @@ pub(crate) async fn setup(url: &str) -> UserKeys {
             ("UserName", "alice"),
             ("PolicyName", "demo"),
             ("PolicyDocument", &policy),
+        ],
+    )
+    .await;
+    let s3 = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sts:GetCallerIdentity","s3:*"],"Resource":"*"}]}"#;
+    iam(
+        url,
+        &[
+            ("Action", "PutRolePolicy"),
+            ("RoleName", ROLE),
+            ("PolicyName", "s3"),
+            ("PolicyDocument", s3),
         ],
     )
     .await;
