@@ -56,6 +56,18 @@ pub fn path_and_query(uri: &str) -> String {
     }
 }
 
+/// One exchange answering `method path` with `status` and `body`.
+pub fn exchange(method: &str, path: &str, status: u16, body: &str) -> Exchange {
+    Exchange {
+        method: method.to_owned(),
+        uri: format!("http://recorded{path}"),
+        headers: BTreeMap::new(),
+        status,
+        response_headers: Vec::new(),
+        body: body.as_bytes().to_vec(),
+    }
+}
+
 /// Reads `http-traffic.json` into exchanges, in connection order.
 pub fn load(traffic: &Value) -> Vec<Exchange> {
     let mut by_id: BTreeMap<u64, Exchange> = BTreeMap::new();
@@ -116,6 +128,8 @@ pub struct Seen {
     pub method: String,
     pub path: String,
     pub headers: BTreeMap<String, String>,
+    /// The request body, as text.
+    pub body: String,
     /// Which recorded exchange answered it, if any.
     pub matched: Option<usize>,
 }
@@ -199,6 +213,7 @@ async fn serve(mut stream: TcpStream, exchanges: Arc<Vec<Exchange>>, state: Arc<
                 Ok(n) => buf.extend_from_slice(&chunk[..n]),
             }
         }
+        let body = String::from_utf8_lossy(&buf[head_end..head_end + length]).into_owned();
         buf.drain(..head_end + length);
         let path = path_and_query(&target);
         let (status, response_headers, body) = {
@@ -218,7 +233,13 @@ async fn serve(mut stream: TcpStream, exchanges: Arc<Vec<Exchange>>, state: Arc<
                     exchanges[i].method == method && exchanges[i].path_and_query() == path
                 }),
             };
-            state.seen.push(Seen { method: method.clone(), path: path.clone(), headers, matched });
+            state.seen.push(Seen {
+                method: method.clone(),
+                path: path.clone(),
+                headers,
+                body,
+                matched,
+            });
             match answer {
                 Some(i) => {
                     let e = &exchanges[i];
