@@ -218,19 +218,21 @@ impl AwsChunked {
         let size = self.chunk_size as u64;
         let full = self.decoded_length / size;
         let rest = self.decoded_length % size;
-        let mut total = full * frame_len(size, self.signed);
+        // Saturating: no real body comes near u64::MAX, but no input may panic.
+        let mut total = full.saturating_mul(frame_len(size, self.signed));
         if rest > 0 {
-            total += frame_len(rest, self.signed);
+            total = total.saturating_add(frame_len(rest, self.signed));
         }
-        total += frame_len(0, self.signed) - 2; // the final chunk has no data CRLF
-        match self.checksum {
-            None => total + 2,
+        let last = frame_len(0, self.signed) - 2; // the final chunk has no data CRLF
+        let trailer = match self.checksum {
+            None => 2,
             Some(alg) => {
                 let line = alg.header_name().len() as u64 + 1 + alg.value_len() as u64 + 2;
                 let signature = if self.signed { 24 + 64 + 2 } else { 0 };
-                total + line + signature + 2
+                line + signature + 2
             }
-        }
+        };
+        total.saturating_add(last + trailer)
     }
 
     /// The headers to set and sign for the upload, besides `x-amz-content-sha256` (which the

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use crate::checksum::base64;
 use crate::credentials::REDACTED;
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::signer::{ALGORITHM, Signer};
 use crate::time::AmzDate;
 
@@ -113,7 +113,11 @@ impl PostPolicy {
     /// temporary credentials, `policy` (the base64 policy document) and `x-amz-signature`.
     pub fn sign(&self, signer: &Signer<'_>, expires_in: Duration) -> Result<PostForm, Error> {
         let date = signer.date();
-        let expiration = AmzDate::new(date.to_system_time() + expires_in)?;
+        let expiration = date
+            .to_system_time()
+            .checked_add(expires_in)
+            .ok_or_else(|| Error::new(ErrorKind::InvalidTime("the expiration is too late".into())))
+            .and_then(AmzDate::new)?;
         let credential = format!("{}/{}", signer.credentials.access_key_id(), signer.scope());
         let token = signer.credentials.session_token();
 

@@ -121,4 +121,51 @@ proptest! {
             prop_assert!(r.is_ok(), "presigned: {:?} {url}", r.unwrap_err());
         }
     }
+
+    /// Arbitrary signature fields, dates and queries are rejected with a reason, never a panic.
+    #[test]
+    fn the_verifier_never_panics(
+        auth in text(),
+        date in text(),
+        target in text(),
+        token in text(),
+        now in any::<u32>(),
+    ) {
+        let lookup = |akid: &str| Some(Credentials::new(akid, "secret"));
+        let verifier = Verifier::new(lookup, "us-east-1", "service");
+        let now = UNIX_EPOCH + Duration::from_secs(u64::from(now));
+        let with_auth = [("host", "h"), ("authorization", auth.as_str()), ("x-amz-date", date.as_str()), ("x-amz-security-token", token.as_str())];
+        for headers in [&with_auth[..], &with_auth[..1]] {
+            let r = verifier.verify(&SignableRequest::new("GET", &target, headers, Payload::Empty), now);
+            prop_assert!(r.is_err());
+        }
+        let query = format!("/?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential={auth}&X-Amz-Date={date}&X-Amz-Expires={token}&X-Amz-SignedHeaders=host&X-Amz-Signature={target}");
+        let r = verifier.verify(&SignableRequest::new("GET", &query, &with_auth[..1], Payload::Empty), now);
+        prop_assert!(r.is_err());
+    }
+
+    /// The encoder's computed length equals the bytes it writes, for any length and chunk size.
+    #[test]
+    fn aws_chunked_lengths_hold(len in 0usize..40_000, chunk in 8192usize..20_000, crc in any::<bool>(), signed in any::<bool>()) {
+        use std::io::Read;
+        use signet_sigv4::{AwsChunked, ChecksumAlgorithm, Signature};
+        let creds = Credentials::new("AKID", "secret");
+        let signer = Signer::new(&creds, "us-east-1", "s3", UNIX_EPOCH).unwrap();
+        let seed = Signature::from_hex(&"1".repeat(64)).unwrap();
+        let body = vec![7u8; len];
+        let mut wire = Vec::new();
+        let upload = if signed {
+            let u = AwsChunked::signed(len as u64).with_chunk_size(chunk).unwrap();
+            let u = if crc { u.with_checksum(ChecksumAlgorithm::Crc32) } else { u };
+            u.encode(&body[..], &signer, seed).unwrap().read_to_end(&mut wire).unwrap();
+            u
+        } else {
+            let u = AwsChunked::unsigned(len as u64, ChecksumAlgorithm::Sha256).with_chunk_size(chunk).unwrap();
+            u.encode_unsigned(&body[..]).unwrap().read_to_end(&mut wire).unwrap();
+            u
+        };
+        prop_assert_eq!(wire.len() as u64, upload.encoded_length());
+        // Lengths never panic, however large.
+        let _ = AwsChunked::signed(u64::MAX).with_checksum(ChecksumAlgorithm::Sha256).encoded_length();
+    }
 }

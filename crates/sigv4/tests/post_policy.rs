@@ -110,4 +110,6 @@ fn helpers_add_a_field_and_its_condition() {
     assert_eq!(form.field("Content-Type"), Some("text/plain"));
     assert_eq!(form.field("success_action_status"), Some("204"));
     assert_eq!(form.field("key"), Some("k"));
+    // An expiration that cannot be written is an error, not a panic.
+    assert!(PostPolicy::new("b", "k").sign(&signer, Duration::MAX).is_err());
 }
