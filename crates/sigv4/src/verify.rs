@@ -280,8 +280,12 @@ impl<'a, L: LookupSecret> Verifier<'a, L> {
         if let Some(token) = token {
             creds = creds.with_session_token(token);
         }
-        let mut settings = self.settings.clone().into_owned();
-        settings.content_sha256_header = false;
+        // The caller's canonicalisation, but none of its header choices: the request's
+        // SignedHeaders list says what was signed.
+        let mut settings = SigningSettings::DEFAULT;
+        settings.uri_encoding = self.settings.uri_encoding;
+        settings.normalize_path = self.settings.normalize_path;
+        settings.session_token = self.settings.session_token;
         for name in &names {
             if DEFAULT_EXCLUDED_HEADERS.contains(name) {
                 settings.sign_header(name.to_string());
