@@ -50,7 +50,11 @@ pub(crate) enum OutputFormat {
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
-    // PENDING Credentials(CredentialsArgs)
+    /// Resolve credentials through the default chain: which provider won, and why.
+    #[command(
+        after_help = "Example:\n  signet credentials --explain\n  signet --profile dev credentials --format env"
+    )]
+    Credentials(CredentialsArgs),
     /// Who am I? STS GetCallerIdentity: account, ARN and user id.
     #[command(after_help = "Example:\n  signet --profile dev whoami")]
     Whoami(CredsArgs),

@@ -4,9 +4,9 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use signet::config::{Env, Fs, Loader, Settings, Source};
-use signet::sigv4::{AmzDate, Credentials};
+use signet::sigv4::AmzDate;
 
-use crate::args::{CredsArgs, Global, OutputFormat};
+use crate::args::{Global, OutputFormat};
 use crate::error::Error;
 
 /// The injected world and the global options.
@@ -119,44 +119,4 @@ pub(crate) fn parse_time(text: &str) -> Result<SystemTime, Error> {
     }
     let compact: String = text.chars().filter(|c| *c != '-' && *c != ':').collect();
     AmzDate::parse(&compact).map(|d| d.to_system_time()).map_err(|_| bad())
-}
-
-/// Credentials for offline use: `--access-key-id`/`--secret-access-key`, then
-/// `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY` (with `AWS_SESSION_TOKEN`), then the
-/// profile's static keys.
-pub(crate) fn static_credentials(
-    ctx: &Context,
-    settings: &Settings,
-    args: &CredsArgs,
-) -> Result<Credentials, Error> {
-    if let (Some(id), Some(secret)) = (&args.access_key_id, &args.secret_access_key) {
-        let creds = Credentials::new(id.as_str(), secret.as_str());
-        return Ok(match &args.session_token {
-            Some(t) => creds.with_session_token(t.as_str()),
-            None => creds,
-        });
-    }
-    if let (Some(id), Some(secret)) =
-        (ctx.env.get_non_blank("AWS_ACCESS_KEY_ID"), ctx.env.get_non_blank("AWS_SECRET_ACCESS_KEY"))
-    {
-        let creds = Credentials::new(id, secret);
-        return Ok(match ctx.env.get_non_blank("AWS_SESSION_TOKEN") {
-            Some(t) => creds.with_session_token(t),
-            None => creds,
-        });
-    }
-    let id = settings.profile_value("aws_access_key_id");
-    let secret = settings.profile_value("aws_secret_access_key");
-    if let (Some(id), Some(secret)) = (id, secret) {
-        let creds = Credentials::new(id.value, secret.value);
-        return Ok(match settings.profile_value("aws_session_token") {
-            Some(t) => creds.with_session_token(t.value),
-            None => creds,
-        });
-    }
-    Err(Error::failed(format!(
-        "no credentials: none given, none in the environment, and profile `{}` has no static keys",
-        settings.profile_name().value
-    ))
-    .hint("pass --access-key-id and --secret-access-key, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"))
 }

@@ -68,6 +68,7 @@ fn main() -> ExitCode {
 /// Runs one command, writing what it prints to `out`; the exit code on success.
 fn run(ctx: &Context, command: &Command, out: &mut Vec<u8>) -> Result<u8, Error> {
     match command {
+        Command::Credentials(args) => credentials::credentials(ctx, args, out),
         Command::Whoami(args) => sts_cmd::whoami(ctx, args, out),
         Command::AssumeRole(args) => sts_cmd::assume_role(ctx, args, out),
         Command::SessionToken(args) => sts_cmd::session_token(ctx, args, out),

@@ -20,7 +20,10 @@ pub(crate) fn presign_post(
 ) -> Result<u8, Error> {
     let settings = ctx.settings()?;
     let region = ctx.region(&settings)?;
-    let creds = crate::credentials::resolve(ctx, &settings, &args.creds)?;
+    let creds = match args.time {
+        Some(_) => crate::credentials::resolve(&settings, &args.creds)?,
+        None => crate::credentials::resolve_fresh(ctx, &settings, &args.creds)?,
+    };
     let time = ctx.time(args.time.as_deref())?;
     let mut policy = PostPolicy::new(args.bucket.as_str(), args.key.as_str());
     for (i, text) in args.condition.iter().enumerate() {

@@ -8,7 +8,8 @@ use serde_json::json;
 use signet::sigv4::{Credentials, Explanation, Payload, SignableRequest, Signer, SigningSettings};
 
 use crate::args::{DiffArgs, PresignArgs, SignArgs, SigningArgs};
-use crate::context::{Context, static_credentials};
+use crate::context::Context;
+use crate::credentials::{resolve, resolve_fresh};
 use crate::error::{Error, exit};
 use crate::request::Request;
 
@@ -30,7 +31,11 @@ impl Signing {
     pub(crate) fn from_args(ctx: &Context, args: &SigningArgs) -> Result<Self, Error> {
         let settings_file = ctx.settings()?;
         let time = ctx.time(args.time.as_deref())?;
-        let credentials = static_credentials(ctx, &settings_file, &args.creds)?;
+        // With an explicit --time the signature is for another moment: no expiry check.
+        let credentials = match args.time {
+            Some(_) => resolve(&settings_file, &args.creds)?,
+            None => resolve_fresh(ctx, &settings_file, &args.creds)?,
+        };
         let region = ctx.region(&settings_file)?;
         let mut settings = if args.s3 { SigningSettings::S3 } else { SigningSettings::DEFAULT };
         if args.content_sha256 {
@@ -234,7 +239,10 @@ pub(crate) fn presign(ctx: &Context, args: &PresignArgs, out: &mut Vec<u8>) -> R
     let settings = ctx.settings()?;
     let s3 = args.service == "s3";
     let signing = Signing {
-        credentials: static_credentials(ctx, &settings, &args.creds)?,
+        credentials: match args.time {
+            Some(_) => resolve(&settings, &args.creds)?,
+            None => resolve_fresh(ctx, &settings, &args.creds)?,
+        },
         region: ctx.region(&settings)?,
         service: args.service.clone(),
         time: ctx.time(args.time.as_deref())?,

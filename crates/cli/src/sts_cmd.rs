@@ -22,7 +22,7 @@ pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Error> {
 fn client(ctx: &Context, creds: &CredsArgs) -> Result<StsClient, Error> {
     let settings = ctx.settings()?;
     ctx.region(&settings)?;
-    let credentials = crate::credentials::resolve(ctx, &settings, creds)?;
+    let credentials = crate::credentials::resolve_fresh(ctx, &settings, creds)?;
     StsClient::from_settings(&settings)
         .and_then(|b| b.credentials(credentials).build())
         .map_err(|e| Error::usage(format!("cannot set up STS: {}", chain(&e))))

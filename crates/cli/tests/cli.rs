@@ -404,16 +404,22 @@ fn errors_say_what_to_do() {
           hint: pass --region, set AWS_REGION, or add `region = us-east-1` to profile `default` in $HOME/.aws/config
     "#]],
     );
-    check(
-        &empty,
-        &["sign", "--service", "sts", "--region", "us-east-1", "https://sts.amazonaws.com/"],
-        1,
-        expect![[r#"
-        --- stderr
-        error: no credentials: none given, none in the environment, and profile `default` has no static keys
-          hint: pass --access-key-id and --secret-access-key, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY
-    "#]],
+    // Without keys, `sign` asks the default chain, and says why nothing answered (the full
+    // text is checked in `credentials_explain_lists_every_provider`).
+    let (code, _, stderr) = run(signet(&empty).args([
+        "sign",
+        "--service",
+        "sts",
+        "--region",
+        "us-east-1",
+        "https://sts.amazonaws.com/",
+    ]));
+    assert_eq!(code, 1);
+    assert!(
+        stderr.starts_with("error: no credentials found in chain. Attempted:\n  Environment: "),
+        "{stderr}"
     );
+    assert!(stderr.ends_with("hint: `signet credentials --explain` lists every provider; pass --access-key-id and --secret-access-key to skip the chain\n"), "{stderr}");
     let mut bad_time =
         vec!["sign", "--service", "sts", "--region", "us-east-1", "--time", "yesterday"];
     bad_time.extend(KEYS);
@@ -618,7 +624,7 @@ fn every_command_has_an_example_in_its_help() {
         .filter_map(|l| l.split_whitespace().next().map(str::to_owned))
         .filter(|c| c != "help")
         .collect();
-    assert!(commands.len() >= 13, "{commands:?}");
+    assert!(commands.len() >= 14, "{commands:?}");
     for c in &commands {
         let (code, help, _) = run(signet(&home).args([c.as_str(), "--help"]));
         assert_eq!(code, 0, "{c}");
@@ -647,4 +653,136 @@ fn completions_are_generated_for_each_shell() {
         assert!(stdout.contains(marker), "{shell}: {}", &stdout[..stdout.len().min(300)]);
         assert!(stdout.contains("presign-post"), "{shell}");
     }
+}
+
+#[test]
+fn credentials_explain_lists_every_provider() {
+    let home = home(
+        "creds",
+        Some("[profile dev]\nregion = eu-west-1\n"),
+        Some("[dev]\naws_access_key_id = AKIDDEV\naws_secret_access_key = devsecret\n"),
+    );
+    check(
+        &home,
+        &["--profile", "dev", "credentials", "--explain"],
+        0,
+        expect![[r#"
+        1. Environment: not configured: environment variable not set: AWS_ACCESS_KEY_ID
+        2. Profile: resolved: access key AKIDDEV
+        3. WebIdentityToken: not tried
+        4. EcsContainer: not tried
+        5. Ec2InstanceMetadata: not tried
+        --- stderr
+    "#]],
+    );
+    check(
+        &home,
+        &["--profile", "dev", "credentials"],
+        0,
+        expect![[r#"
+        access key id: AKIDDEV
+        secret access key: ** redacted ** (print it with --format env|json|process)
+        --- stderr
+    "#]],
+    );
+    check(
+        &home,
+        &["--profile", "dev", "credentials", "--format", "env"],
+        0,
+        expect![[r#"
+        export AWS_ACCESS_KEY_ID=AKIDDEV
+        export AWS_SECRET_ACCESS_KEY=devsecret
+        --- stderr
+    "#]],
+    );
+    let (code, stdout, _) = run(signet(&home).args([
+        "--profile",
+        "dev",
+        "credentials",
+        "--explain",
+        "--output",
+        "json",
+    ]));
+    assert_eq!(code, 0);
+    let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(doc["providers"][1]["status"], "resolved");
+    assert!(!stdout.contains("devsecret"));
+    let empty = support::home("creds-none", None, None);
+    check(
+        &empty,
+        &["credentials", "--explain"],
+        1,
+        expect![[r#"
+        1. Environment: not configured: environment variable not set: AWS_ACCESS_KEY_ID
+        2. Profile: not configured: No profiles were defined
+        3. WebIdentityToken: not configured: environment variable not set: AWS_WEB_IDENTITY_TOKEN_FILE
+        4. EcsContainer: not configured: No environment variables were set to configure ECS provider (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI, AWS_CONTAINER_CREDENTIALS_FULL_URI)
+        5. Ec2InstanceMetadata: not configured: IMDS is disabled (AWS_EC2_METADATA_DISABLED=true)
+        --- stderr
+    "#]],
+    );
+    check(
+        &empty,
+        &["credentials"],
+        1,
+        expect![[r#"
+        --- stderr
+        error: no credentials found in chain. Attempted:
+          Environment: the credential provider was not enabled: environment variable not set: AWS_ACCESS_KEY_ID
+          Profile: the credential provider was not enabled: No profiles were defined
+          WebIdentityToken: the credential provider was not enabled: environment variable not set: AWS_WEB_IDENTITY_TOKEN_FILE
+          EcsContainer: the credential provider was not enabled: No environment variables were set to configure ECS provider (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI, AWS_CONTAINER_CREDENTIALS_FULL_URI)
+          Ec2InstanceMetadata: the credential provider was not enabled: IMDS is disabled (AWS_EC2_METADATA_DISABLED=true)
+          hint: `signet credentials --explain` lists every provider; pass --access-key-id and --secret-access-key to skip the chain
+    "#]],
+    );
+}
+
+#[test]
+fn signet_is_a_credential_process_for_itself() {
+    let bin = assert_cmd::cargo::cargo_bin("signet");
+    let config = format!(
+        "[profile outer]\ncredential_process = {} --profile inner credentials --format process\n\n[profile inner]\naws_access_key_id = AKIDINNER\naws_secret_access_key = innersecret\naws_session_token = innertoken\n",
+        bin.display()
+    );
+    let home = home("creds-process", Some(&config), None);
+    let (code, stdout, stderr) =
+        run(signet(&home).args(["--profile", "outer", "credentials", "--format", "json"]));
+    assert_eq!(code, 0, "{stderr}");
+    let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        (
+            doc["AccessKeyId"].as_str(),
+            doc["SecretAccessKey"].as_str(),
+            doc["SessionToken"].as_str()
+        ),
+        (Some("AKIDINNER"), Some("innersecret"), Some("innertoken"))
+    );
+    let (_, stdout, _) =
+        run(signet(&home).args(["--profile", "outer", "credentials", "--explain"]));
+    assert!(stdout.contains("2. Profile: resolved: access key AKIDINNER"), "{stdout}");
+}
+
+#[test]
+fn expired_credentials_say_when() {
+    let script = "#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": \"AKIDOLD\", \"SecretAccessKey\": \"oldsecret\", \"SessionToken\": \"oldtoken\", \"Expiration\": \"2020-01-01T00:00:00Z\"}'\n";
+    let home = home("creds-expired", None, None);
+    let path = home.join("old-creds.sh");
+    std::fs::write(&path, script).unwrap();
+    std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    std::fs::write(
+        home.join(".aws/config"),
+        format!("[default]\nregion = us-east-1\ncredential_process = {}\n", path.display()),
+    )
+    .unwrap();
+    check(
+        &home,
+        &["whoami"],
+        1,
+        expect![[r#"
+        --- stderr
+        error: the credentials of access key AKIDOLD expired at 2020-01-01T00:00:00Z
+          hint: refresh them (a new session, `aws sso login`, ...); `signet credentials --explain` shows where they come from
+    "#]],
+    );
 }
