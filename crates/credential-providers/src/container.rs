@@ -55,6 +55,7 @@ pub struct ContainerProvider {
     fs: Fs,
     ecs_host: String,
     client: Option<reqwest::Client>,
+    built: std::sync::Arc<std::sync::OnceLock<reqwest::Client>>,
     attempts: u32,
     timeout: Duration,
 }
@@ -73,6 +74,7 @@ impl ContainerProvider {
             fs,
             ecs_host: ECS_HOST.to_owned(),
             client: None,
+            built: std::sync::Arc::default(),
             attempts: 3,
             timeout: Duration::from_secs(5),
         }
@@ -143,9 +145,12 @@ impl ContainerProvider {
     }
 
     async fn fetch(&self, request: &ContainerRequest) -> Result<Credentials, Error> {
-        let client = match &self.client {
+        let client = match self.client.as_ref().or_else(|| self.built.get()) {
             Some(client) => client.clone(),
-            None => default_client()?,
+            None => {
+                let client = default_client()?;
+                self.built.get_or_init(|| client).clone()
+            }
         };
         let mut last = None;
         for attempt in 0..self.attempts {

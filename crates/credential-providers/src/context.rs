@@ -1,7 +1,7 @@
 //! What every provider built from settings shares: settings, the HTTP client, the clock.
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use signet_config_loader::Settings;
 
@@ -13,19 +13,28 @@ use crate::{Error, SystemTimeSource, TimeSource};
 pub(crate) struct Context {
     pub(crate) settings: Settings,
     pub(crate) client: Option<reqwest::Client>,
+    /// The client built when none was given: one per chain, so every provider shares its
+    /// connection pool.
+    built: Arc<OnceLock<reqwest::Client>>,
     pub(crate) time: Arc<dyn TimeSource>,
 }
 
 impl Context {
     pub(crate) fn new(settings: Settings) -> Self {
-        Self { settings, client: None, time: Arc::new(SystemTimeSource) }
+        Self {
+            settings,
+            client: None,
+            built: Arc::new(OnceLock::new()),
+            time: Arc::new(SystemTimeSource),
+        }
     }
 
     pub(crate) fn client(&self) -> Result<reqwest::Client, Error> {
-        match &self.client {
-            Some(client) => Ok(client.clone()),
-            None => default_client(),
+        if let Some(client) = self.client.as_ref().or_else(|| self.built.get()) {
+            return Ok(client.clone());
         }
+        let client = default_client()?;
+        Ok(self.built.get_or_init(|| client).clone())
     }
 
     /// The home directory: `HOME`, then (Windows) `USERPROFILE`, `HOMEDRIVE` + `HOMEPATH`.

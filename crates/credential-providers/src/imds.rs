@@ -36,7 +36,13 @@ impl fmt::Debug for InstanceProfileProvider {
 
 impl InstanceProfileProvider {
     pub(crate) fn new(context: Context) -> Self {
-        let client = Client::new(&context.settings).map_err(|e| Arc::from(e.to_string()));
+        // A caller's client is shared; otherwise the IMDS client builds its own (no proxy,
+        // IMDS timeouts: docs/adr/0022, 0023).
+        let client = match &context.client {
+            Some(http) => Client::builder().http_client(http.clone()).build(&context.settings),
+            None => Client::new(&context.settings),
+        };
+        let client = client.map_err(|e| Arc::from(e.to_string()));
         Self::with_client_result(context, client)
     }
 

@@ -35,6 +35,9 @@ pub struct ProfileProvider {
     load_error: Option<Arc<str>>,
     mfa: Option<MfaTokenCallback>,
     ecs_host: Option<String>,
+    /// `credential_source = Ec2InstanceMetadata`, kept so its token and its last
+    /// credentials (static stability) outlive one load.
+    imds: Arc<std::sync::OnceLock<InstanceProfileProvider>>,
 }
 
 impl fmt::Debug for ProfileProvider {
@@ -47,7 +50,7 @@ impl fmt::Debug for ProfileProvider {
 
 impl ProfileProvider {
     pub(crate) fn new(context: Context, load_error: Option<Arc<str>>) -> Self {
-        Self { context, load_error, mfa: None, ecs_host: None }
+        Self { context, load_error, mfa: None, ecs_host: None, imds: Arc::default() }
     }
 
     /// Answers `mfa_serial` challenges with `callback` (for example, a prompt).
@@ -105,7 +108,10 @@ impl ProfileProvider {
                         provider.provide_credentials().await
                     }
                     NamedSource::Ec2InstanceMetadata => {
-                        InstanceProfileProvider::new(context).provide_credentials().await
+                        self.imds
+                            .get_or_init(|| InstanceProfileProvider::new(context))
+                            .provide_credentials()
+                            .await
                     }
                 };
                 result.map_err(|e| {

@@ -33,9 +33,7 @@ pub(crate) fn client(context: &Context) -> Result<StsClient, Error> {
         }
         builder
     };
-    if let Some(http) = &context.client {
-        builder = builder.http_client(http.clone());
-    }
+    builder = builder.http_client(context.client()?);
     builder.build().map_err(invalid)
 }
 
