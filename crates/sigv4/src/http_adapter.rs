@@ -75,7 +75,7 @@ pub fn presign_http_request(
     })
 }
 
-fn header_pairs(headers: &HeaderMap) -> Result<Vec<(&str, &str)>, Error> {
+pub(crate) fn header_pairs(headers: &HeaderMap) -> Result<Vec<(&str, &str)>, Error> {
     headers
         .iter()
         .map(|(name, value)| {
@@ -101,7 +101,7 @@ fn ensure_host(uri: &Uri, headers: &mut HeaderMap) -> Result<(), Error> {
 }
 
 /// The `Host` value a client sends for `uri`: the default port of the scheme dropped.
-fn host_header(uri: &Uri) -> Option<String> {
+pub(crate) fn host_header(uri: &Uri) -> Option<String> {
     let host = uri.host()?;
     let default_port = match uri.scheme_str() {
         Some("http") => Some(80),

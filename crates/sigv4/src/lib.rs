@@ -65,8 +65,8 @@
 //!
 //! # Crate features
 //!
-//! - `http`: sign an `http::Request` (http 1.x) in place and presign an `http::Uri`; pulls in
-//!   the `http` crate.
+//! - `http`: sign an `http::Request` (http 1.x) in place, presign an `http::Uri`, and verify
+//!   a received `http::Request` (`Verifier::verify_http`); pulls in the `http` crate.
 //! - `sigv4a`: SigV4a signing (`SignerV4a`, `SigV4aKey`); pulls in RustCrypto's pure-Rust
 //!   `p256` (ECDSA over P-256; about 30 crates, no procedural macros).
 //! - `stream`: the aws-chunked encoder as a `futures_core::Stream`
@@ -93,6 +93,8 @@ mod sigv4a;
 mod sink;
 mod time;
 mod verify;
+#[cfg(feature = "http")]
+mod verify_http;
 
 pub use crate::checksum::ChecksumAlgorithm;
 pub use crate::chunked::{

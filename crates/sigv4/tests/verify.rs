@@ -339,3 +339,30 @@ fn sigv4a_round_trips() {
         }
     }
 }
+
+/// `Verifier::verify_http` (feature `http`): what `sign_http_request` signs verifies, with or
+/// without a `Host` header, and a changed header does not.
+#[cfg(feature = "http")]
+#[test]
+fn http_requests_verify() {
+    use signet_sigv4::sign_http_request;
+    let creds = Credentials::new("AKIDEXAMPLE", SECRET).with_session_token(TOKEN);
+    let signer = Signer::new(&creds, "us-east-1", "service", time()).unwrap();
+    let verifier = Verifier::new(lookup, "us-east-1", "service");
+    let mut request = http::Request::post("https://example.amazonaws.com:443/a%20b?x=1&y")
+        .header("x-custom", "v")
+        .body(b"body".to_vec())
+        .unwrap();
+    sign_http_request(&mut request, &signer, Payload::Bytes(b"body")).unwrap();
+    assert!(verifier.verify_http(&request, Payload::Bytes(b"body"), time()).is_ok());
+    // HTTP/2: no Host header, the authority is in the URI.
+    let mut h2 = request.clone();
+    h2.headers_mut().remove("host");
+    assert!(verifier.verify_http(&h2, Payload::Bytes(b"body"), time()).is_ok());
+    let mut tampered = request.clone();
+    tampered.headers_mut().insert("x-custom", http::HeaderValue::from_static("w"));
+    let err = verifier.verify_http(&tampered, Payload::Bytes(b"body"), time()).unwrap_err();
+    assert!(matches!(err.rejection(), Some(Rejection::WrongSignature { .. })), "{err}");
+    let err = verifier.verify_http(&request, Payload::Bytes(b"bodx"), time()).unwrap_err();
+    assert!(matches!(err.rejection(), Some(Rejection::WrongSignature { .. })), "{err}");
+}
