@@ -124,10 +124,12 @@ fn everything_the_signer_produces_verifies_and_every_tamper_is_rejected() {
                 "{case}"
             );
 
-            // Method.
-            let mut m = sign(&settings, token, presign);
-            m.method = "PUT".into();
-            assert!(is_wrong(verify(&settings, &m, time())), "{case}: method");
+            // Every byte of the method.
+            for at in 0..sent.method.len() {
+                let mut m = sign(&settings, token, presign);
+                flip(&mut m.method, at);
+                assert!(is_wrong(verify(&settings, &m, time())), "{case}: method byte {at}");
+            }
 
             // Every byte of the path, and of the query outside the auth parameters.
             let (path, query) = sent.target.split_once('?').unwrap();
