@@ -4,6 +4,7 @@ use std::fmt;
 use std::time::Duration;
 
 use http::{HeaderMap, HeaderName, HeaderValue, Method};
+use signet_endpoint_resolver::ParamValue;
 use signet_retry::{AttemptOutcome, Decision, TransportError};
 use signet_sigv4::{Credentials, Payload, SignableRequest, Signer, SignerV4a, SigningSettings};
 use tracing::Instrument;
@@ -64,13 +65,14 @@ impl Client {
             body: Vec::new(),
             endpoint_url: None,
             region: None,
+            endpoint_params: Vec::new(),
         }
     }
 
     /// The endpoint URL `service`'s requests go to in the config's region (no trailing `/`).
     pub fn endpoint_url(&self, service: &Service) -> Result<String, Error> {
         let region = self.config.region().name.clone();
-        endpoint::resolve(&self.config, service, &region, None).map(|r| r.url)
+        endpoint::resolve(&self.config, service, &region, None, &[]).map(|r| r.url)
     }
 
     /// Signs a `reqwest::Request` in place for `service` in the config's region: sets `host`
@@ -117,10 +119,8 @@ impl Client {
     }
 
     /// A presigned URL for `method` on `path_and_query` at `service`'s endpoint, valid for
-    /// `expires_in` (1 s to 7 days). S3 URLs leave the body unsigned (`UNSIGNED-PAYLOAD`).
-    ///
-    /// The URL carries the credentials' session token, so it is as secret as they are for
-    /// its lifetime; it is never logged.
+    /// `expires_in` (1 s to 7 days); the same as
+    /// `self.request(service, method, path_and_query).presign(expires_in)`.
     pub async fn presign(
         &self,
         service: &Service,
@@ -128,46 +128,12 @@ impl Client {
         path_and_query: &str,
         expires_in: Duration,
     ) -> Result<String, Error> {
-        check_path(path_and_query)?;
-        let resolved = self.signing_for(service)?;
-        let credentials = self.config.credentials().await?;
-        let url = format!("{}{path_and_query}", resolved.url);
-        let parsed = parse_url(&url)?;
-        let host = host_header(&parsed)?;
-        let target = target(&parsed);
-        let headers = [("host", host.as_str())];
-        let payload = if service.is_s3() { Payload::Unsigned } else { Payload::Empty };
-        let request = SignableRequest::new(method.as_str(), &target, &headers, payload);
-        let settings = signing_settings(&resolved);
-        let time = self.config.time().now();
-        let signing = |e: signet_sigv4::Error| {
-            Error::new(ErrorKind::Signing, "the URL cannot be presigned").with_source(e)
-        };
-        let query = match &resolved.scheme {
-            Scheme::SigV4 { region } => {
-                Signer::new(&credentials, region, &resolved.signing_name, time)
-                    .map_err(signing)?
-                    .with_settings(&settings)
-                    .presign(&request, expires_in)
-                    .map_err(signing)?
-                    .apply_to(parsed.as_str())
-            }
-            Scheme::SigV4a { region_set } => {
-                SignerV4a::new(&credentials, region_set, &resolved.signing_name, time)
-                    .map_err(signing)?
-                    .with_settings(&settings)
-                    .presign(&request, expires_in)
-                    .map_err(signing)?
-                    .apply_to(parsed.as_str())
-            }
-        };
-        tracing::debug!(endpoint = %resolved.url, service = %resolved.signing_name, "presigned a URL");
-        Ok(query)
+        self.request(service, method, path_and_query).presign(expires_in).await
     }
 
     fn signing_for(&self, service: &Service) -> Result<Resolved, Error> {
         let region = self.config.region().name.clone();
-        endpoint::resolve(&self.config, service, &region, None)
+        endpoint::resolve(&self.config, service, &region, None, &[])
     }
 }
 
@@ -184,6 +150,7 @@ pub struct RequestBuilder {
     body: Vec<u8>,
     endpoint_url: Option<String>,
     region: Option<String>,
+    endpoint_params: Vec<(String, ParamValue)>,
 }
 
 impl fmt::Debug for RequestBuilder {
@@ -234,30 +201,73 @@ impl RequestBuilder {
         self
     }
 
-    /// Resolves the endpoint and credentials, signs, sends, and retries with the config's
-    /// retry strategy. Credentials are asked of the cache before each attempt, so
-    /// credentials that expire during the retries are refreshed.
-    ///
-    /// A 2xx answer is the [`Response`]; any other status is an [`Error`] of kind
-    /// [`ErrorKind::Service`] with the AWS error code, message and request id.
-    pub async fn send(self) -> Result<Response, Error> {
-        check_path(&self.path)?;
-        let config = self.client.config.clone();
-        let region = self.region.clone().unwrap_or_else(|| config.region().name.clone());
-        let resolved =
-            endpoint::resolve(&config, &self.service, &region, self.endpoint_url.as_deref())?;
-        let span = tracing::info_span!(
-            "signet.call",
-            service = %self.service.signing_name(),
-            method = %self.method,
-            region = %region,
-            endpoint = %resolved.url,
-        );
-        self.send_resolved(resolved).instrument(span).await
+    /// Sets a parameter of the service's endpoint rule set (STS and S3 only), such as S3's
+    /// `Bucket` (then the path is the key, and the bucket goes where the rules put it:
+    /// virtual-hosted, an access point, a multi-region access point signed with SigV4a) or
+    /// `ForcePathStyle`.
+    #[must_use]
+    pub fn endpoint_param(mut self, name: impl Into<String>, value: impl Into<ParamValue>) -> Self {
+        self.endpoint_params.push((name.into(), value.into()));
+        self
     }
 
-    async fn send_resolved(self, resolved: Resolved) -> Result<Response, Error> {
+    /// A presigned URL for this request, valid for `expires_in` (1 s to 7 days): the
+    /// signature, scope and session token go in the query; the builder's headers are signed
+    /// and must be sent with the URL. S3 URLs leave the body unsigned (`UNSIGNED-PAYLOAD`);
+    /// for other services the body (usually empty) is hashed.
+    ///
+    /// The URL carries the credentials' session token, so it is as secret as they are for
+    /// its lifetime; it is never logged.
+    pub async fn presign(self, expires_in: Duration) -> Result<String, Error> {
+        let (resolved, url, headers) = self.prepare()?;
         let config = &self.client.config;
+        let credentials = config.credentials().await?;
+        let host = host_header(&url)?;
+        let target = target(&url);
+        let mut pairs: Vec<(&str, &str)> = vec![("host", host.as_str())];
+        pairs.extend(header_pairs(&headers)?);
+        let payload =
+            if self.service.is_s3() { Payload::Unsigned } else { Payload::Bytes(&self.body) };
+        let request = SignableRequest::new(self.method.as_str(), &target, &pairs, payload);
+        let settings = signing_settings(&resolved);
+        let time = config.time().now();
+        let signing = |e: signet_sigv4::Error| {
+            Error::new(ErrorKind::Signing, "the URL cannot be presigned").with_source(e)
+        };
+        let presigned = match &resolved.scheme {
+            Scheme::SigV4 { region } => {
+                Signer::new(&credentials, region, &resolved.signing_name, time)
+                    .map_err(signing)?
+                    .with_settings(&settings)
+                    .presign(&request, expires_in)
+                    .map_err(signing)?
+                    .apply_to(url.as_str())
+            }
+            Scheme::SigV4a { region_set } => {
+                SignerV4a::new(&credentials, region_set, &resolved.signing_name, time)
+                    .map_err(signing)?
+                    .with_settings(&settings)
+                    .presign(&request, expires_in)
+                    .map_err(signing)?
+                    .apply_to(url.as_str())
+            }
+        };
+        tracing::debug!(endpoint = %resolved.url, service = %resolved.signing_name, "presigned a URL");
+        Ok(presigned)
+    }
+
+    /// The resolved endpoint, the full URL and the caller's headers, checked.
+    fn prepare(&self) -> Result<(Resolved, reqwest::Url, HeaderMap), Error> {
+        check_path(&self.path)?;
+        let config = &self.client.config;
+        let region = self.region.clone().unwrap_or_else(|| config.region().name.clone());
+        let resolved = endpoint::resolve(
+            config,
+            &self.service,
+            &region,
+            self.endpoint_url.as_deref(),
+            &self.endpoint_params,
+        )?;
         let mut url = format!("{}{}", resolved.url, self.path);
         for (i, (name, value)) in self.query.iter().enumerate() {
             let sep = if i == 0 && !self.path.contains('?') { '?' } else { '&' };
@@ -267,7 +277,7 @@ impl RequestBuilder {
             url.push_str(value);
         }
         let parsed = parse_url(&url)?;
-        let mut base = HeaderMap::new();
+        let mut headers = HeaderMap::new();
         for (name, value) in &self.headers {
             let n = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
                 Error::new(
@@ -281,8 +291,36 @@ impl RequestBuilder {
                     format!("the value of header `{name}` is not valid"),
                 )
             })?;
-            base.append(n, v);
+            headers.append(n, v);
         }
+        Ok((resolved, parsed, headers))
+    }
+
+    /// Resolves the endpoint and credentials, signs, sends, and retries with the config's
+    /// retry strategy. Credentials are asked of the cache before each attempt, so
+    /// credentials that expire during the retries are refreshed.
+    ///
+    /// A 2xx answer is the [`Response`]; any other status is an [`Error`] of kind
+    /// [`ErrorKind::Service`] with the AWS error code, message and request id.
+    pub async fn send(self) -> Result<Response, Error> {
+        let (resolved, url, headers) = self.prepare()?;
+        let span = tracing::info_span!(
+            "signet.call",
+            service = %self.service.signing_name(),
+            method = %self.method,
+            region = %resolved.region(),
+            endpoint = %resolved.url,
+        );
+        self.send_prepared(resolved, url, headers).instrument(span).await
+    }
+
+    async fn send_prepared(
+        self,
+        resolved: Resolved,
+        parsed: reqwest::Url,
+        base: HeaderMap,
+    ) -> Result<Response, Error> {
+        let config = &self.client.config;
         tracing::debug!(signing_name = %resolved.signing_name, scheme = ?resolved.scheme, "endpoint resolved");
         let mut call = config.retry_strategy().start_call();
         loop {
@@ -579,6 +617,23 @@ fn sign(
         }
     }
     Ok(out)
+}
+
+/// The headers as text pairs, `host` left out (the caller puts it first).
+fn header_pairs(headers: &HeaderMap) -> Result<Vec<(&str, &str)>, Error> {
+    headers
+        .iter()
+        .filter(|(name, _)| *name != "host")
+        .map(|(name, value)| {
+            let value = value.to_str().map_err(|_| {
+                Error::new(
+                    ErrorKind::InvalidRequest,
+                    format!("the value of header `{name}` is not text"),
+                )
+            })?;
+            Ok((name.as_str(), value))
+        })
+        .collect()
 }
 
 fn set_headers(target: &mut HeaderMap, signed: SignedHeaders) -> Result<(), Error> {

@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use signet_endpoint_resolver::{BuiltIn, Partitions, RuleSet, SchemeKind};
+use signet_endpoint_resolver::{BuiltIn, ParamValue, Partitions, RuleSet, SchemeKind};
 
 use crate::{Config, Error, ErrorKind};
 
@@ -108,6 +108,16 @@ pub(crate) struct Resolved {
     pub(crate) single_encoding: bool,
 }
 
+impl Resolved {
+    /// The signing region, or the SigV4a region set.
+    pub(crate) fn region(&self) -> &str {
+        match &self.scheme {
+            Scheme::SigV4 { region } => region,
+            Scheme::SigV4a { region_set } => region_set,
+        }
+    }
+}
+
 fn endpoint_error(what: String) -> impl FnOnce(signet_endpoint_resolver::Error) -> Error {
     move |e| Error::new(ErrorKind::Endpoint, what).with_source(e)
 }
@@ -123,6 +133,7 @@ pub(crate) fn resolve(
     service: &Service,
     region: &str,
     explicit: Option<&str>,
+    extra: &[(String, ParamValue)],
 ) -> Result<Resolved, Error> {
     let settings = config.settings();
     let custom = match explicit {
@@ -159,6 +170,18 @@ pub(crate) fn resolve(
             if let Some(url) = &custom {
                 set(&mut params, BuiltIn::Endpoint, url.as_str().into())?;
             }
+            for (name, value) in extra {
+                params.set(name, value.clone()).map_err(|e| {
+                    Error::new(
+                        ErrorKind::InvalidRequest,
+                        format!(
+                            "`{name}` is not a parameter of the {} endpoint rules",
+                            service.service_id()
+                        ),
+                    )
+                    .with_source(e)
+                })?;
+            }
             let endpoint = rules.resolve(&params).map_err(endpoint_error(what))?;
             let mut scheme = Scheme::SigV4 { region: region.to_owned() };
             let mut signing_name = service.signing_name().to_owned();
@@ -191,6 +214,15 @@ pub(crate) fn resolve(
             }
         }
         None => {
+            if let Some((name, _)) = extra.first() {
+                return Err(Error::new(
+                    ErrorKind::InvalidRequest,
+                    format!(
+                        "endpoint parameter `{name}` given, but signet ships no endpoint rules for {} (only STS and S3)",
+                        service.service_id()
+                    ),
+                ));
+            }
             let url = match custom {
                 Some(url) => url,
                 None => partition_url(service, region, fips, dual_stack)?,
