@@ -15,7 +15,7 @@ use crate::flatten::Insn;
 use crate::params::Params;
 use crate::partition::{OutputValue, PartitionOutputs, Partitions};
 use crate::ruleset::{
-    Call, Condition, EndpointTemplate, Expr, Fast, Func, ParamValue, Part, PathSeg, PropExpr,
+    Attr, Call, Condition, EndpointTemplate, Expr, Fast, Func, ParamValue, Part, PathSeg, PropExpr,
     RuleSet, Template, Test, Var,
 };
 use crate::stdlib::{self, ArnParts, UrlParts};
@@ -103,8 +103,14 @@ impl<'s> Value<'s> {
     /// A piece of this string value: borrowed if the value is borrowed, else copied.
     fn slice(&self, range: std::ops::Range<usize>) -> Value<'s> {
         match self {
-            Value::Str(s) => s.get(range).map_or(Value::None, Value::Str),
-            Value::String(s) => s.get(range).map_or(Value::None, |s| Value::String(s.to_owned())),
+            Value::Str(s) => match s.get(range) {
+                Some(s) => Value::Str(s),
+                None => Value::None,
+            },
+            Value::String(s) => match s.get(range) {
+                Some(s) => Value::String(s.to_owned()),
+                None => Value::None,
+            },
             _ => Value::None,
         }
     }
@@ -345,7 +351,18 @@ impl<'s> Eval<'s> {
     }
 
     fn var(&self, var: &'s Var) -> Value<'s> {
-        attr(self.partitions, self.read(var.slot), &var.path)
+        let Some(value) = self.slots.get(var.slot).and_then(OnceCell::get) else {
+            return Value::None;
+        };
+        if var.path.is_empty() {
+            return value.view();
+        }
+        // Step from the slot's value itself rather than from a view of it.
+        let (next, used) = step(self.partitions, value, &var.path);
+        match var.path.get(used..) {
+            Some(rest) if !rest.is_empty() => attr(self.partitions, next, rest),
+            _ => next,
+        }
     }
 
     /// Renders a template, in one allocation for the usual lengths of values.
@@ -536,8 +553,14 @@ fn label_check(value: Value<'_>, sub: Value<'_>, check: fn(&str, bool) -> bool) 
 /// A range of a parsed string, borrowed when the string is.
 fn cow_slice<'x>(src: &Cow<'x, str>, r: &std::ops::Range<usize>) -> Value<'x> {
     match src {
-        Cow::Borrowed(s) => s.get(r.clone()).map_or(Value::None, Value::Str),
-        Cow::Owned(s) => s.get(r.clone()).map_or(Value::None, |s| Value::String(s.to_owned())),
+        Cow::Borrowed(s) => match s.get(r.clone()) {
+            Some(s) => Value::Str(s),
+            None => Value::None,
+        },
+        Cow::Owned(s) => match s.get(r.clone()) {
+            Some(s) => Value::String(s.to_owned()),
+            None => Value::None,
+        },
     }
 }
 
@@ -594,13 +617,13 @@ fn attr<'x>(p: &'x Partitions, v: Value<'x>, path: &[PathSeg]) -> Value<'x> {
 
 /// One step of `getAttr`: the value and how many path segments it used.
 fn step<'x>(p: &'x Partitions, v: &Value<'x>, path: &[PathSeg]) -> (Value<'x>, usize) {
-    let none = (Value::None, path.len());
-    let Some(seg) = path.first() else { return none };
+    let none = || (Value::None, path.len());
+    let Some(seg) = path.first() else { return none() };
     match (v, seg) {
         (Value::Ref(r), _) => step(p, r, path),
         (Value::Partition(i), PathSeg::Key(k)) => match p.get(*i) {
             Some(out) => (partition_attr(out, k), 1),
-            None => none,
+            None => none(),
         },
         (Value::Strings(a), PathSeg::Index(n)) => {
             (a.get(*n).map_or(Value::None, |s| Value::Str(s)), 1)
@@ -612,29 +635,32 @@ fn step<'x>(p: &'x Partitions, v: &Value<'x>, path: &[PathSeg]) -> (Value<'x>, u
         (Value::Arn(a), PathSeg::Key(k)) => {
             let (src, parts) = (&a.0, &a.1);
             let field = |r: &std::ops::Range<usize>| cow_slice(src, r);
-            match k.as_str() {
-                "partition" => (field(&parts.partition), 1),
-                "service" => (field(&parts.service), 1),
-                "region" => (field(&parts.region), 1),
-                "accountId" => (field(&parts.account_id), 1),
-                "resourceId" => {
-                    let resource = field(&parts.resource);
-                    let Some(text) = resource.text() else { return none };
+            match k {
+                Attr::Partition => (field(&parts.partition), 1),
+                Attr::Service => (field(&parts.service), 1),
+                Attr::Region => (field(&parts.region), 1),
+                Attr::AccountId => (field(&parts.account_id), 1),
+                Attr::ResourceId => {
+                    let resource = parts.resource.clone();
+                    let Some(text) = src.get(resource.clone()) else { return none() };
+                    let at = |r: std::ops::Range<usize>| {
+                        resource.start + r.start..resource.start + r.end
+                    };
                     match path.get(1) {
-                        Some(PathSeg::Index(n)) => {
-                            let piece = resource_id_ranges(text).nth(*n);
-                            (piece.map_or(Value::None, |r| resource.slice(r)), 2)
-                        }
+                        Some(PathSeg::Index(n)) => match resource_id_ranges(text).nth(*n) {
+                            Some(r) => (cow_slice(src, &at(r)), 2),
+                            None => (Value::None, 2),
+                        },
                         _ => {
-                            let pieces = resource_id_ranges(text).map(|r| resource.slice(r));
+                            let pieces = resource_id_ranges(text).map(|r| cow_slice(src, &at(r)));
                             (Value::List(pieces.collect()), 1)
                         }
                     }
                 }
-                _ => none,
+                _ => none(),
             }
         }
-        _ => none,
+        _ => none(),
     }
 }
 
@@ -644,7 +670,7 @@ fn resource_id_ranges(resource: &str) -> impl Iterator<Item = std::ops::Range<us
     std::iter::from_fn(move || {
         let from = start?;
         let rest = resource.get(from..).unwrap_or("");
-        match rest.find([':', '/']) {
+        match rest.bytes().position(|b| b == b':' || b == b'/') {
             Some(i) => {
                 start = Some(from + i + 1);
                 Some(from..from + i)
@@ -657,15 +683,15 @@ fn resource_id_ranges(resource: &str) -> impl Iterator<Item = std::ops::Range<us
     })
 }
 
-fn partition_attr<'x>(p: &'x PartitionOutputs, key: &str) -> Value<'x> {
+fn partition_attr<'x>(p: &'x PartitionOutputs, key: &Attr) -> Value<'x> {
     match key {
-        "name" => Value::Str(&p.name),
-        "dnsSuffix" => Value::Str(&p.dns_suffix),
-        "dualStackDnsSuffix" => Value::Str(&p.dual_stack_dns_suffix),
-        "supportsFIPS" => Value::Bool(p.supports_fips),
-        "supportsDualStack" => Value::Bool(p.supports_dual_stack),
-        "implicitGlobalRegion" => Value::Str(&p.implicit_global_region),
-        other => match p.other.iter().find(|(k, _)| k == other) {
+        Attr::Name => Value::Str(&p.name),
+        Attr::DnsSuffix => Value::Str(&p.dns_suffix),
+        Attr::DualStackDnsSuffix => Value::Str(&p.dual_stack_dns_suffix),
+        Attr::SupportsFips => Value::Bool(p.supports_fips),
+        Attr::SupportsDualStack => Value::Bool(p.supports_dual_stack),
+        Attr::ImplicitGlobalRegion => Value::Str(&p.implicit_global_region),
+        other => match p.other.iter().find(|(k, _)| k == other.name()) {
             Some((_, OutputValue::String(s))) => Value::Str(s),
             Some((_, OutputValue::Bool(b))) => Value::Bool(*b),
             None => Value::None,
@@ -673,14 +699,14 @@ fn partition_attr<'x>(p: &'x PartitionOutputs, key: &str) -> Value<'x> {
     }
 }
 
-fn url_attr<'x>(src: &Cow<'x, str>, parts: &UrlParts, key: &str) -> Value<'x> {
+fn url_attr<'x>(src: &Cow<'x, str>, parts: &UrlParts, key: &Attr) -> Value<'x> {
     let field = |r: &std::ops::Range<usize>| cow_slice(src, r);
     match key {
-        "scheme" => field(&parts.scheme),
-        "authority" => field(&parts.authority),
-        "path" => field(&parts.path),
-        "isIp" => Value::Bool(parts.is_ip),
-        "normalizedPath" => {
+        Attr::Scheme => field(&parts.scheme),
+        Attr::Authority => field(&parts.authority),
+        Attr::Path => field(&parts.path),
+        Attr::IsIp => Value::Bool(parts.is_ip),
+        Attr::NormalizedPath => {
             let path = src.get(parts.path.clone()).unwrap_or("");
             if path.starts_with('/') && path.ends_with('/') {
                 field(&parts.path)
@@ -723,12 +749,12 @@ fn partition_document(p: &PartitionOutputs) -> Document {
 fn url_document(src: &str, parts: &UrlParts) -> Document {
     let src = Cow::Borrowed(src);
     let mut entries = Vec::new();
-    for key in ["scheme", "authority", "path", "normalizedPath", "isIp"] {
-        let doc = match url_attr(&src, parts, key) {
+    for key in [Attr::Scheme, Attr::Authority, Attr::Path, Attr::NormalizedPath, Attr::IsIp] {
+        let doc = match url_attr(&src, parts, &key) {
             Value::Bool(b) => Document::Bool(b),
             v => Document::String(v.text().unwrap_or("").to_owned()),
         };
-        entries.push((Key::new(key), doc));
+        entries.push((Key::new(key.name()), doc));
     }
     Document::Object(Properties::from_entries(entries))
 }

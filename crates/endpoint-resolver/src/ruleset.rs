@@ -335,8 +335,67 @@ pub(crate) enum Func {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum PathSeg {
-    Key(String),
+    Key(Attr),
     Index(usize),
+}
+
+/// A `getAttr` key, with the names the standard library defines recognised once, when the
+/// rule set is compiled, rather than compared as strings on every access.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Attr {
+    Name,
+    DnsSuffix,
+    DualStackDnsSuffix,
+    SupportsFips,
+    SupportsDualStack,
+    ImplicitGlobalRegion,
+    Scheme,
+    Authority,
+    Path,
+    NormalizedPath,
+    IsIp,
+    Partition,
+    Service,
+    Region,
+    AccountId,
+    ResourceId,
+    Other(Box<str>),
+}
+
+const ATTRS: [(&str, Attr); 16] = [
+    ("name", Attr::Name),
+    ("dnsSuffix", Attr::DnsSuffix),
+    ("dualStackDnsSuffix", Attr::DualStackDnsSuffix),
+    ("supportsFIPS", Attr::SupportsFips),
+    ("supportsDualStack", Attr::SupportsDualStack),
+    ("implicitGlobalRegion", Attr::ImplicitGlobalRegion),
+    ("scheme", Attr::Scheme),
+    ("authority", Attr::Authority),
+    ("path", Attr::Path),
+    ("normalizedPath", Attr::NormalizedPath),
+    ("isIp", Attr::IsIp),
+    ("partition", Attr::Partition),
+    ("service", Attr::Service),
+    ("region", Attr::Region),
+    ("accountId", Attr::AccountId),
+    ("resourceId", Attr::ResourceId),
+];
+
+impl Attr {
+    pub(crate) fn new(name: &str) -> Attr {
+        match ATTRS.iter().find(|(n, _)| *n == name) {
+            Some((_, attr)) => attr.clone(),
+            None => Attr::Other(Box::from(name)),
+        }
+    }
+
+    /// The key as the rule set spells it.
+    pub(crate) fn name(&self) -> &str {
+        match self {
+            Attr::Other(name) => name,
+            known => ATTRS.iter().find(|(_, a)| a == known).map_or("", |(n, _)| n),
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -850,7 +909,7 @@ fn parse_path(path: &str) -> std::result::Result<Vec<PathSeg>, String> {
             return Err(format!("empty segment in getAttr path `{path}`"));
         }
         if !key.is_empty() {
-            out.push(PathSeg::Key(key.to_owned()));
+            out.push(PathSeg::Key(Attr::new(key)));
         }
         if let Some(i) = index {
             out.push(PathSeg::Index(i));
@@ -867,7 +926,11 @@ mod tests {
     fn paths() {
         assert_eq!(
             parse_path("a.b[2]").unwrap(),
-            [PathSeg::Key("a".into()), PathSeg::Key("b".into()), PathSeg::Index(2)]
+            [
+                PathSeg::Key(Attr::new("a")),
+                PathSeg::Key(Attr::Other("b".into())),
+                PathSeg::Index(2)
+            ]
         );
         assert_eq!(parse_path("[0]").unwrap(), [PathSeg::Index(0)]);
         for bad in ["", "a..b", "a[x]", "a[1", "a.[1]"] {

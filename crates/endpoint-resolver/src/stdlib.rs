@@ -48,24 +48,29 @@ fn is_one_label(label: &str) -> bool {
 }
 
 /// `aws.isVirtualHostableS3Bucket(value, allowSubDomains)`: a valid host label (or dotted
-/// labels), 3 to 63 characters, no uppercase letters, not shaped like an IPv4 address.
+/// labels), 3 to 63 characters, no uppercase letters, not shaped like an IPv4 address
+/// (`^\d+\.\d+\.\d+\.\d+$`, which botocore and smithy-rs refuse as a bucket name).
+///
+/// One pass over the bytes, stopping at the first one that cannot be in a bucket name: this
+/// runs on every S3 resolution with a bucket, ARNs included.
 pub(crate) fn is_virtual_hostable_s3_bucket(value: &str, allow_sub_domains: bool) -> bool {
-    (3..=63).contains(&value.len())
-        && !value.bytes().any(|b| b.is_ascii_uppercase())
-        && !looks_like_ipv4(value)
-        && is_valid_host_label(value, allow_sub_domains)
-}
-
-/// `^\d+\.\d+\.\d+\.\d+$`, the shape botocore and smithy-rs refuse as a bucket name.
-fn looks_like_ipv4(value: &str) -> bool {
-    let mut parts = 0;
-    for part in value.split('.') {
-        if part.is_empty() || !part.bytes().all(|b| b.is_ascii_digit()) {
-            return false;
-        }
-        parts += 1;
+    let bytes = value.as_bytes();
+    if !(3..=63).contains(&bytes.len()) {
+        return false;
     }
-    parts == 4
+    // `prev` starts as a dot: a label may not start with `-` or be empty.
+    let (mut prev, mut dots, mut digits_and_dots) = (b'.', 0, true);
+    for &b in bytes {
+        match b {
+            b'0'..=b'9' => {}
+            b'a'..=b'z' => digits_and_dots = false,
+            b'-' if prev != b'.' => digits_and_dots = false,
+            b'.' if allow_sub_domains && prev != b'.' && prev != b'-' => dots += 1,
+            _ => return false,
+        }
+        prev = b;
+    }
+    prev != b'-' && prev != b'.' && !(digits_and_dots && dots == 3)
 }
 
 /// The pieces of a URL accepted by `parseURL`, as byte ranges of the input.
@@ -202,6 +207,43 @@ mod tests {
         assert!(!is_valid_host_label("a..b", true));
         assert!(!is_virtual_hostable_s3_bucket("1.2.3.4", true));
         assert!(is_virtual_hostable_s3_bucket("1.2.3.4a", true));
+    }
+
+    /// The definition, spelled out: the one-pass check must agree with it.
+    fn bucket_reference(value: &str, allow_sub_domains: bool) -> bool {
+        let ipv4 = value.split('.').count() == 4
+            && value.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+        (3..=63).contains(&value.len())
+            && !value.bytes().any(|b| b.is_ascii_uppercase())
+            && !ipv4
+            && is_valid_host_label(value, allow_sub_domains)
+    }
+
+    #[test]
+    fn bucket_check_agrees_with_its_definition() {
+        const ALPHABET: &[u8] = b"a1-.A_";
+        let mut checked = 0;
+        for len in 0..=7u32 {
+            for mut n in 0..ALPHABET.len().pow(len) {
+                let mut s = String::new();
+                for _ in 0..len {
+                    s.push(char::from(ALPHABET[n % ALPHABET.len()]));
+                    n /= ALPHABET.len();
+                }
+                for sub in [false, true] {
+                    let want = bucket_reference(&s, sub);
+                    assert_eq!(is_virtual_hostable_s3_bucket(&s, sub), want, "{s:?} {sub}");
+                    checked += 1;
+                }
+            }
+        }
+        for s in ["1.2.3.4", "1.2.3", "1.2.3.4.5", "a".repeat(63).as_str(), "a".repeat(64).as_str()]
+        {
+            for sub in [false, true] {
+                assert_eq!(is_virtual_hostable_s3_bucket(s, sub), bucket_reference(s, sub), "{s}");
+            }
+        }
+        assert!(checked > 500_000);
     }
 
     #[test]
