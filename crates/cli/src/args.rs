@@ -234,6 +234,10 @@ pub(crate) struct SigningArgs {
     /// Add and sign `x-amz-content-sha256` (the payload hash) for any service.
     #[arg(long)]
     pub(crate) content_sha256: bool,
+    /// SigV4a (`AWS4-ECDSA-P256-SHA256`): `--region` is the region set (`us-east-1,us-west-2`
+    /// or `*`).
+    #[arg(long)]
+    pub(crate) sigv4a: bool,
     #[command(flatten)]
     pub(crate) creds: CredsArgs,
 }

@@ -5,7 +5,10 @@ use std::borrow::Cow;
 use std::time::{Duration, SystemTime};
 
 use serde_json::json;
-use signet::sigv4::{Credentials, Explanation, Payload, SignableRequest, Signer, SigningSettings};
+use signet::sigv4::{
+    Credentials, Explanation, Payload, SignableRequest, Signer, SignerV4a, SigningSettings,
+    V4aExplanation,
+};
 
 use crate::args::{DiffArgs, PresignArgs, SignArgs, SigningArgs};
 use crate::context::Context;
@@ -24,6 +27,38 @@ pub(crate) struct Signing {
     pub(crate) time: SystemTime,
     pub(crate) settings: SigningSettings,
     pub(crate) unsigned_payload: bool,
+    /// SigV4a: `region` is the region set.
+    pub(crate) sigv4a: bool,
+}
+
+/// The working of a signature, SigV4 or SigV4a, as exact text.
+pub(crate) struct Working {
+    pub(crate) canonical_request: String,
+    pub(crate) string_to_sign: String,
+    pub(crate) signed_headers: String,
+    pub(crate) signature: String,
+}
+
+impl From<Explanation> for Working {
+    fn from(e: Explanation) -> Self {
+        Self {
+            canonical_request: e.canonical_request().to_owned(),
+            string_to_sign: e.string_to_sign().to_owned(),
+            signed_headers: e.signed_headers().to_owned(),
+            signature: e.signature().to_string(),
+        }
+    }
+}
+
+impl From<V4aExplanation> for Working {
+    fn from(e: V4aExplanation) -> Self {
+        Self {
+            canonical_request: e.canonical_request().to_owned(),
+            string_to_sign: e.string_to_sign().to_owned(),
+            signed_headers: e.signed_headers().to_owned(),
+            signature: e.signature().to_string(),
+        }
+    }
 }
 
 impl Signing {
@@ -48,11 +83,18 @@ impl Signing {
             time,
             settings,
             unsigned_payload: args.unsigned_payload,
+            sigv4a: args.sigv4a,
         })
     }
 
     pub(crate) fn signer(&self) -> Result<Signer<'_>, Error> {
         Ok(Signer::new(&self.credentials, &self.region, &self.service, self.time)
+            .map_err(sign_error)?
+            .with_settings(Cow::Borrowed(&self.settings)))
+    }
+
+    pub(crate) fn signer_v4a(&self) -> Result<SignerV4a<'_>, Error> {
+        Ok(SignerV4a::new(&self.credentials, &self.region, &self.service, self.time)
             .map_err(sign_error)?
             .with_settings(Cow::Borrowed(&self.settings)))
     }
@@ -86,32 +128,41 @@ pub(crate) struct Signed {
     /// Headers to set, in print order and case.
     pub(crate) added: Vec<(&'static str, String)>,
     pub(crate) authorization: String,
-    pub(crate) explanation: Explanation,
+    pub(crate) working: Working,
 }
 
 /// Signs for the `Authorization` header.
 pub(crate) fn sign_request(signing: &Signing, request: &Request) -> Result<Signed, Error> {
-    let signer = signing.signer()?;
     let headers = request.header_pairs();
     let signable =
         SignableRequest::new(&request.method, &request.target, &headers, signing.payload(request));
-    let signed = signer.sign_headers(&signable).map_err(sign_error)?;
-    let explanation = signer.explain_headers(&signable).map_err(sign_error)?;
+    let (pairs, working): (Vec<(&'static str, String)>, Working) = if signing.sigv4a {
+        let signer = signing.signer_v4a()?;
+        let signed = signer.sign_headers(&signable).map_err(sign_error)?;
+        let pairs = signed.headers().map(|(n, v)| (n, v.to_owned())).collect();
+        (pairs, signer.explain_headers(&signable).map_err(sign_error)?.into())
+    } else {
+        let signer = signing.signer()?;
+        let signed = signer.sign_headers(&signable).map_err(sign_error)?;
+        let pairs = signed.headers().map(|(n, v)| (n, v.to_owned())).collect();
+        (pairs, signer.explain_headers(&signable).map_err(sign_error)?.into())
+    };
     let mut added = Vec::new();
     let mut authorization = String::new();
-    for (name, value) in signed.headers() {
+    for (name, value) in pairs {
         let name = match name {
             "x-amz-date" => "X-Amz-Date",
+            "x-amz-region-set" => "X-Amz-Region-Set",
             "x-amz-security-token" => "X-Amz-Security-Token",
             "authorization" => {
-                authorization = value.to_owned();
+                authorization = value;
                 continue;
             }
             other => other,
         };
-        added.push((name, value.to_owned()));
+        added.push((name, value));
     }
-    Ok(Signed { added, authorization, explanation })
+    Ok(Signed { added, authorization, working })
 }
 
 impl Signed {
@@ -151,23 +202,22 @@ impl Signed {
     }
 }
 
-fn explanation_text(signing: &Signing, e: &Explanation, show: bool) -> String {
+fn explanation_text(signing: &Signing, e: &Working, show: bool) -> String {
     format!(
         "Canonical request:\n{}\n\nString to sign:\n{}\n\nSigned headers: {}\nSignature: {}\n",
-        signing.redact(e.canonical_request(), show),
-        e.string_to_sign(),
-        e.signed_headers(),
-        e.signature()
+        signing.redact(&e.canonical_request, show),
+        e.string_to_sign,
+        e.signed_headers,
+        e.signature
     )
 }
 
-fn explanation_json(signing: &Signing, e: &Explanation, show: bool) -> serde_json::Value {
+fn explanation_json(signing: &Signing, e: &Working, show: bool) -> serde_json::Value {
     json!({
-        "canonical_request": signing.redact(e.canonical_request(), show),
-        "canonical_request_sha256": e.canonical_request_sha256(),
-        "string_to_sign": e.string_to_sign(),
-        "signed_headers": e.signed_headers(),
-        "signature": e.signature().to_string(),
+        "canonical_request": signing.redact(&e.canonical_request, show),
+        "string_to_sign": e.string_to_sign,
+        "signed_headers": e.signed_headers,
+        "signature": e.signature,
     })
 }
 
@@ -194,7 +244,7 @@ pub(crate) fn sign(ctx: &Context, args: &SignArgs, out: &mut Vec<u8>) -> Result<
     }
     let signed = sign_request(&signing, &request)?;
     if ctx.json() {
-        let mut doc = explanation_json(&signing, &signed.explanation, show);
+        let mut doc = explanation_json(&signing, &signed.working, show);
         doc["authorization"] = json!(signed.authorization);
         doc["headers"] = signed
             .all_headers(&request)
@@ -206,7 +256,7 @@ pub(crate) fn sign(ctx: &Context, args: &SignArgs, out: &mut Vec<u8>) -> Result<
         write_json(out, &doc);
     } else {
         if args.explain {
-            out.extend_from_slice(explanation_text(&signing, &signed.explanation, show).as_bytes());
+            out.extend_from_slice(explanation_text(&signing, &signed.working, show).as_bytes());
             out.extend_from_slice(b"\nSigned request:\n");
         }
         let text = signed.http_text(&request);
@@ -223,15 +273,21 @@ pub(crate) fn presign_request(
     signing: &Signing,
     request: &Request,
     expires: u64,
-) -> Result<(String, Explanation), Error> {
-    let signer = signing.signer()?;
+) -> Result<(String, Working), Error> {
     let headers = request.header_pairs();
     let signable =
         SignableRequest::new(&request.method, &request.target, &headers, signing.payload(request));
     let expires = Duration::from_secs(expires);
+    if signing.sigv4a {
+        let signer = signing.signer_v4a()?;
+        let signature = signer.presign(&signable, expires).map_err(sign_error)?;
+        let working = signer.explain_presign(&signable, expires).map_err(sign_error)?;
+        return Ok((signature.apply_to(&request.url()), working.into()));
+    }
+    let signer = signing.signer()?;
     let signature = signer.presign(&signable, expires).map_err(sign_error)?;
-    let explanation = signer.explain_presign(&signable, expires).map_err(sign_error)?;
-    Ok((signature.apply_to(&request.url()), explanation))
+    let working = signer.explain_presign(&signable, expires).map_err(sign_error)?;
+    Ok((signature.apply_to(&request.url()), working.into()))
 }
 
 /// `signet presign`: S3 rules and an unsigned payload for `s3`.
@@ -248,6 +304,7 @@ pub(crate) fn presign(ctx: &Context, args: &PresignArgs, out: &mut Vec<u8>) -> R
         time: ctx.time(args.time.as_deref())?,
         settings: if s3 { SigningSettings::S3 } else { SigningSettings::DEFAULT },
         unsigned_payload: s3,
+        sigv4a: false,
     };
     let (scheme, authority, target) = crate::request::split_url(&args.url)?;
     let request = Request {
@@ -267,7 +324,7 @@ pub(crate) fn presign(ctx: &Context, args: &PresignArgs, out: &mut Vec<u8>) -> R
             &json!({
                 "url": url,
                 "expires": expires_at.as_str(),
-                "signature": explanation.signature().to_string(),
+                "signature": explanation.signature,
             }),
         );
     } else {
@@ -296,9 +353,9 @@ pub(crate) fn diff_signature(
     let explanation = if args.presign {
         presign_request(&signing, &request, args.expires)?.1
     } else {
-        sign_request(&signing, &request)?.explanation
+        sign_request(&signing, &request)?.working
     };
-    let ours = explanation.canonical_request();
+    let ours = explanation.canonical_request.as_str();
     let diff = crate::diff::diff_lines(&expected, ours);
     let same = diff.iter().all(|l| matches!(l, crate::diff::Line::Same(_)));
     let hints = if same { Vec::new() } else { crate::diff::hints(&expected, ours) };

@@ -13,6 +13,25 @@ use crate::{Error, ProvideCredentials};
 
 /// The longest stderr excerpt kept in an error.
 const STDERR_LIMIT: usize = 4096;
+/// The most output read as the credentials document (they are a few hundred bytes).
+const STDOUT_LIMIT: usize = 1 << 20;
+
+/// Reads a pipe to its end, keeping at most `limit` bytes.
+async fn read_limited(pipe: Option<impl tokio::io::AsyncRead + Unpin>, limit: usize) -> Vec<u8> {
+    use tokio::io::AsyncReadExt;
+    let mut kept = Vec::new();
+    let Some(mut pipe) = pipe else { return kept };
+    let mut chunk = [0u8; 8192];
+    loop {
+        match pipe.read(&mut chunk).await {
+            Ok(0) | Err(_) => return kept,
+            Ok(n) => {
+                let room = limit.saturating_sub(kept.len());
+                kept.extend_from_slice(chunk.get(..n.min(room)).unwrap_or_default());
+            }
+        }
+    }
+}
 
 /// Credentials from an external command (`credential_process` in a profile), which prints the
 /// Version 1 JSON document:
@@ -79,12 +98,22 @@ impl ProcessProvider {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .kill_on_drop(true);
-        let child = command.spawn().map_err(|e| {
+        let mut child = command.spawn().map_err(|e| {
             Error::failed("Error retrieving credentials: could not start the external process")
                 .with_source(e)
         })?;
+        let stdout = child.stdout.take();
+        let stderr = child.stderr.take();
+        // Both pipes are drained at once (a full stderr pipe would block the process), each
+        // keeping at most its limit; the rest is read and dropped.
+        let run = async {
+            let err_task = tokio::spawn(read_limited(stderr, STDERR_LIMIT + 4));
+            let out = read_limited(stdout, STDOUT_LIMIT).await;
+            let err = err_task.await.unwrap_or_default();
+            (child.wait().await, out, err)
+        };
         // Dropping the future on timeout drops the child, which kills it (kill_on_drop).
-        let output = tokio::time::timeout(self.timeout, child.wait_with_output()).await.map_err(|_| {
+        let (status, out, err) = tokio::time::timeout(self.timeout, run).await.map_err(|_| {
             Error::new(
                 crate::ErrorKind::Timeout,
                 format!(
@@ -93,11 +122,10 @@ impl ProcessProvider {
                 ),
             )
         })?;
-        let output = output.map_err(|e| {
+        let status = status.map_err(|e| {
             Error::failed("Error retrieving credentials: could not wait for the external process")
                 .with_source(e)
         })?;
-        let (status, out, err) = (output.status, output.stdout, output.stderr);
         if !status.success() {
             let mut stderr = String::from_utf8_lossy(&err).into_owned();
             if stderr.len() > STDERR_LIMIT {

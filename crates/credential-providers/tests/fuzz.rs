@@ -1,9 +1,67 @@
 //! Fuzz targets (docs/adr/0007): arbitrary profiles, environments and response bodies never
 //! make a provider panic; they give credentials or a typed error.
 
+mod support;
+
+use std::path::Path;
+
 use proptest::prelude::*;
 use signet_config_loader::{Env, FileKind, Fs, ProfileSet};
-use signet_credential_providers::{ContainerProvider, EnvironmentProvider, resolve_profile_chain};
+use signet_credential_providers::{
+    ContainerProvider, DefaultChainBuilder, EnvironmentProvider, ProvideCredentials,
+    resolve_profile_chain,
+};
+use support::replay::{ReplayServer, exchange};
+
+/// One HTTP client for every case (building one per case dominates the run time), without
+/// pooling, since each case has its own runtime.
+fn http() -> reqwest::Client {
+    static CLIENT: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
+    CLIENT
+        .get_or_init(|| {
+            let _ = rustls::crypto::ring::default_provider().install_default();
+            reqwest::Client::builder().pool_max_idle_per_host(0).build().unwrap()
+        })
+        .clone()
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
+}
+
+/// A JSON-ish document: sometimes valid credentials with mangled values, sometimes noise.
+fn documents() -> impl Strategy<Value = String> {
+    let value = prop_oneof![
+        Just("\"x\"".to_owned()),
+        Just("1".to_owned()),
+        Just("null".to_owned()),
+        Just("\"2021-09-21T18:41:26Z\"".to_owned()),
+        "\"[ -~]{0,30}\"",
+        "[0-9eE.+-]{1,12}",
+    ];
+    let key = prop::sample::select(vec![
+        "AccessKeyId",
+        "SecretAccessKey",
+        "Token",
+        "SessionToken",
+        "Expiration",
+        "AccountId",
+        "Code",
+        "Message",
+        "Version",
+        "accessKeyId",
+        "roleCredentials",
+        "accessToken",
+        "expiresAt",
+    ]);
+    prop_oneof![
+        prop::collection::vec((key, value), 0..8).prop_map(|members| {
+            let body: Vec<String> = members.iter().map(|(k, v)| format!("\"{k}\":{v}")).collect();
+            format!("{{{}}}", body.join(","))
+        }),
+        ".{0,80}",
+    ]
+}
 
 const KEYS: &[&str] = &[
     "role_arn",
@@ -85,5 +143,29 @@ proptest! {
     fn environment_values_never_panic(key in ".{0,20}", secret in ".{0,20}", expiry in ".{0,30}") {
         let env = Env::from_map([("AWS_ACCESS_KEY_ID", key), ("AWS_SECRET_ACCESS_KEY", secret), ("AWS_CREDENTIAL_EXPIRATION", expiry)]);
         let _ = EnvironmentProvider::new(env).load();
+    }
+
+    #[test]
+    fn container_responses_never_panic(body in documents(), status in prop::sample::select(vec![200u16, 400, 404, 500])) {
+        let runtime = runtime();
+        runtime.block_on(async {
+            let server = ReplayServer::start(vec![exchange("GET", "/c", status, &body)]).await;
+            let env = Env::from_map([("AWS_CONTAINER_CREDENTIALS_FULL_URI", format!("{}/c", server.url()))]);
+            let provider = ContainerProvider::new(env, Fs::from_map::<&str, &str>([])).with_attempts(1).with_http_client(http());
+            let _ = provider.provide_credentials().await;
+        });
+    }
+
+    #[test]
+    fn sso_caches_and_portal_answers_never_panic(cache in documents(), portal in documents()) {
+        let runtime = runtime();
+        runtime.block_on(async {
+            let server = ReplayServer::start(vec![exchange("GET", "/federation/credentials?account_id=1&role_name=r", 200, &portal)]).await;
+            let env = Env::from_map([("HOME", "/h".to_owned()), ("AWS_ENDPOINT_URL_SSO", server.url()), ("AWS_MAX_ATTEMPTS", "1".to_owned())]);
+            let fs = Fs::from_map([("/h/.aws/config", "[default]\nsso_start_url = https://x\nsso_region = us-east-1\nsso_account_id = 1\nsso_role_name = r\n")]);
+            fs.write(Path::new("/h/.aws/sso/cache/98383e6608d65e46b24bbd92582bc8d916605a21.json"), cache.as_bytes()).unwrap();
+            let chain = DefaultChainBuilder::new(env, fs).http_client(http()).build();
+            let _ = chain.provide_credentials().await;
+        });
     }
 }
