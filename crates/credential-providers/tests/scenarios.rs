@@ -12,7 +12,6 @@
 mod support;
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, UNIX_EPOCH};
@@ -20,8 +19,8 @@ use std::time::{Duration, UNIX_EPOCH};
 use serde_json::Value;
 use signet_config_loader::{Env, Fs};
 use signet_credential_providers::{DefaultChainBuilder, ProvideCredentials};
-use support::FixedTime;
 use support::replay::{ReplayServer, load};
+use support::{Capture, FixedTime};
 
 /// Cases whose expected error text is another SDK's wording for the same failure: the
 /// substring we assert instead, and why (docs/adr/0036).
@@ -58,42 +57,6 @@ fn scenario_dirs() -> Vec<(String, PathBuf)> {
 
 fn json(path: &Path) -> Value {
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
-}
-
-/// A subscriber that keeps every formatted log line, to prove no secret is logged.
-struct Capture(Arc<Mutex<Vec<String>>>);
-
-struct Fields(String);
-
-impl tracing::field::Visit for Fields {
-    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
-        let _ = write!(self.0, " {}={:?}", field.name(), value);
-    }
-}
-
-impl tracing::Subscriber for Capture {
-    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
-        true
-    }
-    fn new_span(&self, span: &tracing::span::Attributes<'_>) -> tracing::span::Id {
-        let mut fields = Fields(String::new());
-        span.record(&mut fields);
-        self.0.lock().unwrap().push(fields.0);
-        tracing::span::Id::from_u64(1)
-    }
-    fn record(&self, _: &tracing::span::Id, values: &tracing::span::Record<'_>) {
-        let mut fields = Fields(String::new());
-        values.record(&mut fields);
-        self.0.lock().unwrap().push(fields.0);
-    }
-    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
-    fn event(&self, event: &tracing::Event<'_>) {
-        let mut fields = Fields(String::new());
-        event.record(&mut fields);
-        self.0.lock().unwrap().push(fields.0);
-    }
-    fn enter(&self, _: &tracing::span::Id) {}
-    fn exit(&self, _: &tracing::span::Id) {}
 }
 
 /// The error and its whole source chain on one line.

@@ -10,6 +10,8 @@ use signet_credential_providers::{
 };
 use tokio::net::TcpListener;
 
+mod support;
+
 const CANARY: &str = "CANARYsecretDoNotLeak0123456789";
 
 #[tokio::test]
@@ -59,7 +61,9 @@ fn check<E: std::error::Error>(what: &str, error: &E) {
 }
 
 #[tokio::test]
-async fn a_canary_secret_never_appears_in_errors() {
+async fn a_canary_secret_never_appears_in_errors_or_logs() {
+    let logs = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let guard = tracing::subscriber::set_default(support::Capture(logs.clone()));
     // Environment: a secret with a bad expiration.
     let env = Env::from_map([
         ("AWS_ACCESS_KEY_ID", "AKID"),
@@ -128,4 +132,10 @@ async fn a_canary_secret_never_appears_in_errors() {
     let request = provider.request().unwrap();
     assert_clean("request debug", &format!("{request:?}"));
     check("container closed", &provider.provide_credentials().await.unwrap_err());
+    drop(guard);
+    let logs = logs.lock().unwrap();
+    assert!(!logs.is_empty(), "the paths above log (debug lines for skipped providers)");
+    for line in logs.iter() {
+        assert_clean("log line", line);
+    }
 }
