@@ -156,6 +156,18 @@ impl CredentialsCacheBuilder {
 
 static NEXT_ID: AtomicUsize = AtomicUsize::new(0);
 
+/// After a failed advisory refresh, wait this long before the next attempt.
+const REFRESH_RETRY: Duration = Duration::from_secs(30);
+
+/// When to start refreshing credentials that expire at `expiry`: `buffer` before, or halfway
+/// there when they live shorter than the buffer (otherwise every read would start a refresh).
+fn refresh_time(now: SystemTime, expiry: SystemTime, buffer: Duration) -> SystemTime {
+    match expiry.checked_sub(buffer) {
+        Some(at) if at > now => at,
+        _ => now + expiry.duration_since(now).unwrap_or_default() / 2,
+    }
+}
+
 /// How many caches' snapshots a thread keeps.
 const SNAPSHOTS_PER_THREAD: usize = 8;
 
@@ -361,17 +373,28 @@ impl Inner {
                     }
                     Some(expiry) => Entry {
                         credentials: shared,
-                        refresh_at: Some(expiry.checked_sub(self.buffer).unwrap_or(expiry)),
+                        refresh_at: Some(refresh_time(now, expiry, self.buffer)),
                         valid_until: Some(expiry),
                     },
                 };
                 self.store(Some(entry));
                 Ok(creds)
             }
-            Err(error) => {
-                if !self.static_stability {
-                    return Err(error);
+            Err(error) if !self.static_stability => {
+                // A failed refresh while the credentials are still valid: wait a little
+                // before the next attempt, so that readers do not retry on every call.
+                let previous = self.current.read().unwrap_or_else(PoisonError::into_inner).clone();
+                if let Some(mut entry) = previous {
+                    if entry.valid_until.is_none_or(|until| now < until) {
+                        let retry = now + REFRESH_RETRY;
+                        entry.refresh_at =
+                            Some(entry.valid_until.map_or(retry, |until| retry.min(until)));
+                        self.store(Some(entry));
+                    }
                 }
+                Err(error)
+            }
+            Err(error) => {
                 let previous = self.current.read().unwrap_or_else(PoisonError::into_inner).clone();
                 let Some(mut entry) = previous else { return Err(error) };
                 let until = self.extension(now);

@@ -180,3 +180,38 @@ async fn credentials_without_expiry_are_loaded_once() {
     assert!(cache.cached().is_some());
     let _ = UNIX_EPOCH;
 }
+
+#[tokio::test(start_paused = true)]
+async fn short_lived_credentials_refresh_halfway_not_on_every_read() {
+    let time = TokioTime::starting_at(START);
+    // 2-minute credentials under a 5-minute buffer.
+    let up = upstream(time, Duration::ZERO, Duration::from_secs(120), u32::MAX);
+    let cache = CredentialsCache::builder().time_source(time).build(Shared(up.clone()));
+    for _ in 0..50 {
+        cache.provide_credentials().await.unwrap();
+        tokio::task::yield_now().await;
+    }
+    assert_eq!(up.calls.load(Ordering::SeqCst), 1);
+    tokio::time::advance(Duration::from_secs(61)).await; // past halfway
+    cache.provide_credentials().await.unwrap();
+    tokio::task::yield_now().await;
+    assert_eq!(up.calls.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_failed_background_refresh_waits_before_trying_again() {
+    let time = TokioTime::starting_at(START);
+    let up = upstream(time, Duration::ZERO, Duration::from_secs(3600), 1);
+    let cache = CredentialsCache::builder().time_source(time).build(Shared(up.clone()));
+    cache.provide_credentials().await.unwrap();
+    tokio::time::advance(Duration::from_secs(3600 - 200)).await; // inside the buffer
+    for _ in 0..50 {
+        assert_eq!(cache.provide_credentials().await.unwrap().access_key_id(), "AKID1");
+        tokio::task::yield_now().await;
+    }
+    assert_eq!(up.calls.load(Ordering::SeqCst), 2, "one failed refresh, then a pause");
+    tokio::time::advance(Duration::from_secs(31)).await;
+    cache.provide_credentials().await.unwrap();
+    tokio::task::yield_now().await;
+    assert_eq!(up.calls.load(Ordering::SeqCst), 3);
+}
