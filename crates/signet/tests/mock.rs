@@ -133,6 +133,29 @@ async fn an_access_denied_is_not_retried() {
 }
 
 #[tokio::test]
+async fn an_attempt_that_hangs_times_out_and_is_retried() {
+    // Accepts connections and never answers.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let held = std::thread::spawn(move || {
+        listener.incoming().take(2).filter_map(Result::ok).collect::<Vec<_>>()
+    });
+    let config = loader(&url)
+        .credentials(Credentials::new("AKIDEXAMPLE", "secret"))
+        .retry_strategy(no_jitter(2))
+        .attempt_timeout(Duration::from_millis(200))
+        .load()
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let error = get_caller_identity(&config).send().await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Timeout);
+    assert_eq!(error.to_string(), "the attempt took longer than 200ms");
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(held.join().unwrap().len(), 2, "two attempts were made");
+}
+
+#[tokio::test]
 async fn credentials_that_expire_mid_run_are_refreshed_once() {
     let server = MockServer::start(vec![
         Reply::new(200, OK),

@@ -113,3 +113,31 @@ async fn s3_signed_put_and_get_then_a_presigned_get() {
     let body = reqwest::get(&url).await.unwrap().text().await.unwrap();
     assert_eq!(body, "hello from signet");
 }
+
+#[tokio::test]
+async fn requests_built_elsewhere_are_signed_and_accepted() {
+    let (moto, dir) = start().await;
+    let config = dir.loader(&moto.url()).load().await.unwrap();
+    let body = "Action=GetCallerIdentity&Version=2011-06-15";
+    let form = "application/x-www-form-urlencoded";
+
+    let mut request = config
+        .http_client()
+        .post(format!("{}/", moto.url()))
+        .header("content-type", form)
+        .body(body)
+        .build()
+        .unwrap();
+    config.client().sign_reqwest(&mut request, &Service::STS).await.unwrap();
+    let response = config.http_client().execute(request).await.unwrap();
+    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+
+    let mut request = http::Request::post(format!("{}/", moto.url()))
+        .header("content-type", form)
+        .body(body.as_bytes().to_vec())
+        .unwrap();
+    config.client().sign_http(&mut request, &Service::STS).await.unwrap();
+    assert!(request.headers()["authorization"].is_sensitive());
+    let response = config.http_client().execute(request.try_into().unwrap()).await.unwrap();
+    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+}
