@@ -15,7 +15,7 @@ use crate::flatten::Insn;
 use crate::params::Params;
 use crate::partition::{OutputValue, PartitionOutputs, Partitions};
 use crate::ruleset::{
-    Attr, Call, Condition, EndpointTemplate, Expr, Fast, Func, ParamValue, Part, PathSeg, PropExpr,
+    Attr, Call, EndpointTemplate, Evaluated, Expr, Fast, Func, ParamValue, Part, PathSeg, PropExpr,
     RuleSet, Template, Test, Var,
 };
 use crate::stdlib::{self, ArnParts, UrlParts};
@@ -187,7 +187,12 @@ impl RuleSet {
                 let _ = cell.set(value);
             }
         }
-        let eval = Eval { partitions: &self.partitions, slots: &slots };
+        let eval = Eval {
+            partitions: &self.partitions,
+            slots: &slots,
+            evaluated: &self.evaluated,
+            first_evaluated: self.params.len(),
+        };
         match eval.run(&self.program)? {
             Some(Outcome::Endpoint(e)) => Ok(e),
             Some(Outcome::Error(message)) => Err(Error::new(ErrorKind::Rule, message)),
@@ -202,6 +207,9 @@ impl RuleSet {
 struct Eval<'s> {
     partitions: &'s Partitions,
     slots: &'s [OnceCell<Value<'s>>],
+    /// The evaluated conditions, for slots from `first_evaluated` on.
+    evaluated: &'s [Evaluated],
+    first_evaluated: usize,
 }
 
 fn eval_error(what: impl Into<String>) -> Error {
@@ -215,8 +223,8 @@ impl<'s> Eval<'s> {
         // Every jump goes forward, so this ends; the bound is for safety only.
         for _ in 0..=program.len() {
             match program.get(pc) {
-                Some(Insn::Check { condition, fail }) => {
-                    pc = if self.check(condition)? { pc + 1 } else { *fail };
+                Some(Insn::Check { test, fail }) => {
+                    pc = if self.check(test)? { pc + 1 } else { *fail as usize };
                 }
                 Some(Insn::Jump(to)) => pc = *to,
                 Some(Insn::Endpoint(t)) => return Ok(Some(Outcome::Endpoint(self.endpoint(t)?))),
@@ -229,8 +237,8 @@ impl<'s> Eval<'s> {
         Ok(None)
     }
 
-    fn check(&self, condition: &'s Condition) -> Result<bool> {
-        Ok(match &condition.test {
+    fn check(&self, test: &'s Test) -> Result<bool> {
+        Ok(match test {
             Test::BoolEq { slot, value, negate } => {
                 match self.slots.get(*slot).and_then(OnceCell::get) {
                     Some(Value::Bool(b)) => (*b == *value) != *negate,
@@ -255,9 +263,11 @@ impl<'s> Eval<'s> {
                 match cell.get() {
                     Some(value) => truthy(value),
                     None => {
-                        let value = match &condition.fast {
-                            Some(fast) => self.fast(fast),
-                            None => self.expr(&condition.expr)?,
+                        let evaluated = slot.checked_sub(self.first_evaluated);
+                        let value = match evaluated.and_then(|i| self.evaluated.get(i)) {
+                            Some(Evaluated { fast: Some(fast), .. }) => self.fast(fast),
+                            Some(Evaluated { expr, .. }) => self.expr(expr)?,
+                            None => Value::None,
                         };
                         let passed = truthy(&value);
                         let _ = cell.set(value);

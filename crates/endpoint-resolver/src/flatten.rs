@@ -9,13 +9,13 @@
 //! is then mostly checked once per path, as in the generated AWS resolvers' decision
 //! diagrams, while evaluation order and results stay the tree's.
 
-use crate::ruleset::{Body, Condition, EndpointTemplate, Expr, Rule, Test};
+use crate::ruleset::{Body, EndpointTemplate, Expr, Rule, Test};
 
 /// One step of the flattened rule set.
 #[derive(Debug)]
 pub(crate) enum Insn {
     /// Check a condition: go on with the next instruction if it passes, else go to `fail`.
-    Check { condition: Condition, fail: usize },
+    Check { test: Test, fail: u32 },
     /// An endpoint rule matched.
     Endpoint(Box<EndpointTemplate>),
     /// An error rule matched; the message.
@@ -66,7 +66,8 @@ pub(crate) fn flatten(rules: Vec<Rule>, always_set: Vec<bool>, jumps: Jumps) -> 
         let pc =
             labels.get(target.label).copied().flatten().map_or(usize::MAX, |pc| pc + target.skip);
         match insns.get_mut(at) {
-            Some(Insn::Check { fail, .. }) | Some(Insn::Jump(fail)) => *fail = pc,
+            Some(Insn::Check { fail, .. }) => *fail = u32::try_from(pc).unwrap_or(u32::MAX),
+            Some(Insn::Jump(to)) => *to = pc,
             _ => {}
         }
     }
@@ -138,11 +139,11 @@ impl Flattener {
         for (i, rule) in rules.iter().enumerate() {
             let outer = facts.len();
             let mut fails = Vec::with_capacity(rule.conditions.len());
-            for condition in &rule.conditions {
-                facts.push(self.fact(&condition.test, false));
+            for test in &rule.conditions {
+                facts.push(self.fact(test, false));
                 fails.push(target_of(i + 1, facts));
                 facts.pop();
-                facts.push((condition.test.clone(), true));
+                facts.push((test.clone(), true));
             }
             let after_body = target_of(i + 1, facts);
             facts.truncate(outer);
@@ -151,9 +152,9 @@ impl Flattener {
         for ((rule, (fails, after_body)), start) in rules.into_iter().zip(plans).zip(starts) {
             self.bind(start);
             let outer = facts.len();
-            for (condition, fail) in rule.conditions.into_iter().zip(fails) {
-                facts.push((condition.test.clone(), true));
-                self.jump(Insn::Check { condition, fail: usize::MAX }, fail);
+            for (test, fail) in rule.conditions.into_iter().zip(fails) {
+                facts.push((test.clone(), true));
+                self.jump(Insn::Check { test, fail: u32::MAX }, fail);
             }
             match rule.body {
                 Body::Endpoint(t) => self.insns.push(Insn::Endpoint(t)),
@@ -175,8 +176,8 @@ fn first_possible(rules: &[Rule], known: &[Fact], always_set: &[bool]) -> Option
     'rules: for (j, rule) in rules.iter().enumerate() {
         let mut skip = 0;
         let mut decided = true;
-        for condition in &rule.conditions {
-            let verdict = match &condition.test {
+        for test in &rule.conditions {
+            let verdict = match test {
                 Test::IsSet { slot, negate } if always_set.get(*slot) == Some(&true) => {
                     Some(!negate)
                 }
@@ -186,7 +187,7 @@ fn first_possible(rules: &[Rule], known: &[Fact], always_set: &[bool]) -> Option
                 Some(true) if decided => skip += 1,
                 Some(true) => {}
                 Some(false) => continue 'rules,
-                None if matches!(condition.test, Test::Memo { .. }) => break,
+                None if matches!(test, Test::Memo { .. }) => break,
                 None => decided = false,
             }
         }

@@ -28,6 +28,9 @@ pub struct RuleSet {
     /// The rules, flattened (docs/adr/0021).
     pub(crate) program: Vec<Insn>,
     pub(crate) slot_count: usize,
+    /// The evaluated conditions: slot `parameters.len() + i` holds the value of
+    /// `evaluated[i]` (docs/adr/0021).
+    pub(crate) evaluated: Vec<Evaluated>,
     pub(crate) partitions: Arc<Partitions>,
     /// The last successful resolution, as the generated AWS resolvers keep one
     /// (docs/adr/0021).
@@ -140,17 +143,17 @@ impl Parameter {
 
 #[derive(Debug)]
 pub(crate) struct Rule {
-    pub(crate) conditions: Vec<Condition>,
+    /// How each condition is checked.
+    pub(crate) conditions: Vec<Test>,
     pub(crate) body: Body,
 }
 
+/// A condition that is evaluated (`Test::Memo`), kept apart from the instructions so that
+/// those stay small: the rules are walked far more often than evaluated.
 #[derive(Debug)]
-pub(crate) struct Condition {
+pub(crate) struct Evaluated {
     pub(crate) expr: Expr,
-    /// How the condition is checked.
-    pub(crate) test: Test,
-    /// For `Test::Memo`: `expr` in a form that reads its argument straight from the
-    /// slots, when it has one.
+    /// `expr` in a form that reads its argument straight from the slots, when it has one.
     pub(crate) fast: Option<Fast>,
 }
 
@@ -223,9 +226,10 @@ pub(crate) enum Test {
     IsSet { slot: usize, negate: bool },
     /// `stringEquals(x, "literal")` in either order, where `x` is a reference, a one-value
     /// template or a `getAttr` of a reference; under `not` when `negate`.
-    StrEq { var: Var, literal: Box<str>, negate: bool },
-    /// Anything else: evaluate `expr` into `slot` unless an identical condition (same
-    /// function, same arguments) already did in this resolution. An `assign` names `slot`.
+    StrEq { var: Box<Var>, literal: Box<str>, negate: bool },
+    /// Anything else: evaluate the condition into `slot` unless an identical one (same
+    /// function, same arguments) already did in this resolution. An `assign` names `slot`;
+    /// the expression is `RuleSet::evaluated[slot - parameters]`.
     Memo { slot: usize },
 }
 
@@ -252,7 +256,7 @@ impl Test {
             (Func::StringEquals, [x, Expr::Template(Template::Literal(literal))])
             | (Func::StringEquals, [Expr::Template(Template::Literal(literal)), x]) => {
                 let var = Var::of(x)?;
-                Some(Test::StrEq { var, literal: literal.clone(), negate: false })
+                Some(Test::StrEq { var: Box::new(var), literal: literal.clone(), negate: false })
             }
             _ => None,
         }
@@ -482,8 +486,12 @@ impl RuleSet {
             None => return Err(invalid("version", "missing")),
         }
         let params = parse_params(top.get("parameters"))?;
-        let mut compiler =
-            Compiler { scope: HashMap::new(), slots: params.len(), memo: HashMap::new() };
+        let mut compiler = Compiler {
+            scope: HashMap::new(),
+            slots: params.len(),
+            memo: HashMap::new(),
+            evaluated: Vec::new(),
+        };
         for (i, p) in params.iter().enumerate() {
             compiler.scope.insert(p.name.clone(), i);
         }
@@ -497,6 +505,7 @@ impl RuleSet {
             params,
             program: flatten(rules, always_set, jumps),
             slot_count: compiler.slots,
+            evaluated: compiler.evaluated,
             partitions,
             last: RwLock::new(None),
         })
@@ -590,6 +599,8 @@ struct Compiler {
     /// The slot of each evaluated condition, by its structure (function and arguments,
     /// with references already resolved to slots).
     memo: HashMap<String, usize>,
+    /// The evaluated conditions, by slot (after the parameters' slots).
+    evaluated: Vec<Evaluated>,
 }
 
 impl Compiler {
@@ -597,9 +608,10 @@ impl Compiler {
     /// conditions, whatever they assign to. Their arguments read the same slots, each
     /// written at most once per resolution, so they have the same value wherever they are
     /// evaluated and it is computed once.
-    fn memo_slot(&mut self, expr: &Expr) -> usize {
-        let slots = &mut self.slots;
+    fn memo_slot(&mut self, expr: Expr) -> usize {
+        let (slots, evaluated) = (&mut self.slots, &mut self.evaluated);
         *self.memo.entry(format!("{expr:?}")).or_insert_with(|| {
+            evaluated.push(Evaluated { fast: Fast::of(&expr), expr });
             *slots += 1;
             *slots - 1
         })
@@ -654,14 +666,13 @@ impl Compiler {
             };
             let test = match assign.is_none().then(|| Test::of(&expr)).flatten() {
                 Some(direct) => direct,
-                None => Test::Memo { slot: self.memo_slot(&expr) },
+                None => Test::Memo { slot: self.memo_slot(expr) },
             };
             if let (Some(name), Test::Memo { slot }) = (assign, &test) {
                 self.scope.insert(name.clone(), *slot);
                 added.push(name.clone());
             }
-            let fast = if matches!(test, Test::Memo { .. }) { Fast::of(&expr) } else { None };
-            conditions.push(Condition { expr, test, fast });
+            conditions.push(test);
         }
         let kind =
             obj.get("type").and_then(Json::as_str).ok_or_else(|| invalid(at, "missing `type`"))?;

@@ -149,15 +149,23 @@ pub(crate) struct ArnParts {
 /// `aws.parseArn`: `arn:partition:service:region:account:resource` with a non-empty
 /// partition, service and resource.
 pub(crate) fn parse_arn(input: &str) -> Option<ArnParts> {
-    let rest = input.strip_prefix("arn:")?;
+    if !input.starts_with("arn:") {
+        return None;
+    }
+    // The four colons after `arn:`, in one pass over the bytes.
     let mut fields = [0..0, 0..0, 0..0, 0..0];
+    let mut found = 0;
     let mut pos = 4;
-    let mut remaining = rest;
-    for field in &mut fields {
-        let colon = remaining.find(':')?;
-        *field = pos..pos + colon;
-        pos += colon + 1;
-        remaining = remaining.get(colon + 1..)?;
+    for (i, b) in input.bytes().enumerate().skip(4) {
+        if b == b':' {
+            let Some(field) = fields.get_mut(found) else { break };
+            *field = pos..i;
+            pos = i + 1;
+            found += 1;
+        }
+    }
+    if found < fields.len() {
+        return None;
     }
     let [partition, service, region, account_id] = fields;
     let resource = pos..input.len();
