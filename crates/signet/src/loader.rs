@@ -248,6 +248,9 @@ impl ConfigLoader {
     /// Loads the settings, resolves the region, and builds the cached credentials chain, the
     /// retry strategy and the HTTP client. Credentials are not loaded until the first call.
     pub async fn load(self) -> Result<Config, Error> {
+        if self.region.as_deref().is_some_and(|r| r.trim().is_empty()) {
+            return Err(Error::new(ErrorKind::Configuration, "the region set in code is blank"));
+        }
         let mut loader = Loader::new(self.env.clone(), self.fs.clone());
         if let Some(profile) = &self.profile {
             loader = loader.profile(profile.clone());

@@ -42,7 +42,7 @@ proptest! {
     ) {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         let config = runtime.block_on(
-            ConfigLoader::with_env(Env::empty(), Fs::from_map::<&str, &str>([]))
+            ConfigLoader::with_env(Env::from_map([("AWS_EC2_METADATA_DISABLED", "true")]), Fs::from_map::<&str, &str>([]))
                 .region(region)
                 .credentials(Credentials::new("AKIDEXAMPLE", "secret"))
                 .load(),

@@ -96,6 +96,15 @@ async fn the_instance_metadata_service_when_nothing_else_sets_one() {
 }
 
 #[tokio::test]
+async fn a_blank_region_in_code_is_a_configuration_error() {
+    let env = Env::from_map([("AWS_EC2_METADATA_DISABLED", "true")]);
+    let loader = ConfigLoader::with_env(env, Fs::from_map::<&str, &str>([])).region(" ");
+    let error = loader.load().await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Configuration);
+    assert_eq!(error.to_string(), "the region set in code is blank");
+}
+
+#[tokio::test]
 async fn a_bad_setting_is_a_configuration_error() {
     let env = Env::from_map([("AWS_REGION", "us-east-1"), ("AWS_MAX_ATTEMPTS", "zero")]);
     let error =
