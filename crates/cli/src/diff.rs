@@ -87,7 +87,7 @@ pub(crate) fn hints(expected: &str, ours: &str) -> Vec<String> {
     }
     if line(&a, 1) != line(&b, 1) {
         out.push(
-            "the path differs: S3 neither normalises nor double-encodes paths (--s3); other services do both"
+            "the path differs: sign the path the server sees (a proxy or API stage may rewrite it); S3 neither normalises nor double-encodes paths (--s3), other services do both"
                 .to_owned(),
         );
     }

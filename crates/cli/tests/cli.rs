@@ -573,25 +573,25 @@ fn diff_signature_shows_the_differing_lines() {
         &args,
         3,
         expect![[r#"
-        --- AWS (expected)
-        +++ signet (ours)
-          GET
-        - /a%2520b
-        + /a%20b
-  
-          host:bucket.s3.amazonaws.com
-        - x-amz-content-sha256:UNSIGNED-PAYLOAD
-        + x-amz-content-sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
-          x-amz-date:20150830T123600Z
-  
-          host;x-amz-content-sha256;x-amz-date
-        - UNSIGNED-PAYLOAD
-        + e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
-        hint: the path differs: S3 neither normalises nor double-encodes paths (--s3); other services do both
-        hint: the payload hash differs: the body sent is not the body signed, or UNSIGNED-PAYLOAD is expected (--unsigned-payload)
-        hint: a header value differs: check what the HTTP client or a proxy changes (host with a port, content-type, content-length)
-        --- stderr
-    "#]],
+            --- AWS (expected)
+            +++ signet (ours)
+              GET
+            - /a%2520b
+            + /a%20b
+
+              host:bucket.s3.amazonaws.com
+            - x-amz-content-sha256:UNSIGNED-PAYLOAD
+            + x-amz-content-sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
+              x-amz-date:20150830T123600Z
+
+              host;x-amz-content-sha256;x-amz-date
+            - UNSIGNED-PAYLOAD
+            + e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
+            hint: the path differs: sign the path the server sees (a proxy or API stage may rewrite it); S3 neither normalises nor double-encodes paths (--s3), other services do both
+            hint: the payload hash differs: the body sent is not the body signed, or UNSIGNED-PAYLOAD is expected (--unsigned-payload)
+            hint: a header value differs: check what the HTTP client or a proxy changes (host with a port, content-type, content-length)
+            --- stderr
+        "#]],
     );
     let mut same = args.clone();
     same.insert(1, "--unsigned-payload");

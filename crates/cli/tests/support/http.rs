@@ -88,6 +88,7 @@ fn serve(stream: TcpStream, handler: &Handler, log: &Mutex<Vec<Seen>>) {
             return;
         }
         let seen = Seen { method, path, headers, body };
+        let close = seen.header("connection").is_some_and(|v| v.eq_ignore_ascii_case("close"));
         let index = {
             let mut log = log.lock().unwrap();
             log.push(seen.clone());
@@ -99,7 +100,9 @@ fn serve(stream: TcpStream, handler: &Handler, log: &Mutex<Vec<Seen>>) {
             answer.push_str(&format!("{n}: {v}\r\n"));
         }
         answer.push_str("\r\n");
-        if stream.write_all(answer.as_bytes()).and_then(|()| stream.write_all(&body)).is_err() {
+        if stream.write_all(answer.as_bytes()).and_then(|()| stream.write_all(&body)).is_err()
+            || close
+        {
             return;
         }
     }
