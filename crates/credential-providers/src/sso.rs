@@ -69,7 +69,9 @@ impl SsoProvider {
     async fn load(&self) -> Result<Credentials, Error> {
         let (Some(account_id), Some(role_name)) = (&self.config.account_id, &self.config.role_name)
         else {
-            return Err(Error::invalid_config(
+            // A token-only profile (for the bearer-token chain): not a credentials source, so
+            // a chain goes on, as in aws-config (docs/adr/0034).
+            return Err(Error::not_configured(
                 "selected profile will resolve an access token instead of credentials, since no `sso_account_id` and `sso_role_name` were specified",
             ));
         };

@@ -168,3 +168,21 @@ async fn role_options_and_the_mfa_callback_reach_sts() {
         "signed with the base keys"
     );
 }
+
+#[tokio::test]
+async fn a_token_only_sso_profile_passes_to_the_next_provider() {
+    let env = Env::from_map([
+        ("HOME", "/h".to_owned()),
+        ("AWS_EC2_METADATA_SERVICE_ENDPOINT", closed_port()),
+    ]);
+    let fs = Fs::from_map([(
+        "/h/.aws/config",
+        "[default]\nsso_session = dev\n[sso-session dev]\nsso_region = us-east-1\nsso_start_url = https://x\n",
+    )]);
+    let error = DefaultChainBuilder::new(env, fs).build().provide_credentials().await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::NoCredentials);
+    assert!(
+        error.to_string().contains("resolve an access token instead of credentials"),
+        "{error}"
+    );
+}
