@@ -86,7 +86,12 @@ async fn a_broken_source_stops_the_chain() {
 
 #[tokio::test]
 async fn mfa_serial_needs_a_callback() {
-    let env = Env::from_map([("HOME", "/h"), ("AWS_PROFILE", "r"), ("AWS_REGION", "us-east-1")]);
+    let env = Env::from_map([
+        ("HOME", "/h"),
+        ("AWS_PROFILE", "r"),
+        ("AWS_REGION", "us-east-1"),
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+    ]);
     let fs = Fs::from_map([(
         "/h/.aws/config",
         "[profile r]\nrole_arn = arn:aws:iam::123456789012:role/R\nsource_profile = base\nmfa_serial = arn:aws:iam::123456789012:mfa/me\n[profile base]\naws_access_key_id = A\naws_secret_access_key = S\n",
@@ -136,6 +141,7 @@ async fn role_options_and_the_mfa_callback_reach_sts() {
         ("AWS_PROFILE", "r".to_owned()),
         ("AWS_REGION", "us-east-1".to_owned()),
         ("AWS_ENDPOINT_URL_STS", server.url()),
+        ("AWS_EC2_METADATA_DISABLED", "true".to_owned()),
     ]);
     let fs = Fs::from_map([(
         "/h/.aws/config",

@@ -161,7 +161,7 @@ proptest! {
         let runtime = runtime();
         runtime.block_on(async {
             let server = ReplayServer::start(vec![exchange("GET", "/federation/credentials?account_id=1&role_name=r", 200, &portal)]).await;
-            let env = Env::from_map([("HOME", "/h".to_owned()), ("AWS_ENDPOINT_URL_SSO", server.url()), ("AWS_MAX_ATTEMPTS", "1".to_owned())]);
+            let env = Env::from_map([("HOME", "/h".to_owned()), ("AWS_ENDPOINT_URL_SSO", server.url()), ("AWS_MAX_ATTEMPTS", "1".to_owned()), ("AWS_EC2_METADATA_DISABLED", "true".to_owned())]);
             let fs = Fs::from_map([("/h/.aws/config", "[default]\nsso_start_url = https://x\nsso_region = us-east-1\nsso_account_id = 1\nsso_role_name = r\n")]);
             fs.write(Path::new("/h/.aws/sso/cache/98383e6608d65e46b24bbd92582bc8d916605a21.json"), cache.as_bytes()).unwrap();
             let chain = DefaultChainBuilder::new(env, fs).http_client(http()).build();

@@ -84,6 +84,7 @@ async fn an_expiring_sso_token_is_refreshed_and_written_back() {
         ("HOME", "/home".to_owned()),
         ("AWS_ENDPOINT_URL_SSO", server.url()),
         ("AWS_ENDPOINT_URL_SSO_OIDC", server.url()),
+        ("AWS_EC2_METADATA_DISABLED", "true".to_owned()),
     ]);
     // sha1("dev") names the cache file of sso-session `dev`.
     let cache = "/home/.aws/sso/cache/34c6fceca75e456f25e7e99531e2425c6c1de443.json";

@@ -131,6 +131,9 @@ async fn run_case(suite: &str, dir: &Path) -> Result<(), String> {
             return Err(format!("{name}: no redirect for recorded origin {origin}"));
         }
     }
+    // Never the real IMDS: a case whose recording has no IMDS traffic still gets the loopback
+    // server, where any IMDS request would show up as unexpected.
+    env.entry("AWS_EC2_METADATA_SERVICE_ENDPOINT".to_owned()).or_insert_with(|| server.url());
     let mut builder = DefaultChainBuilder::new(Env::from_map(env.clone()), fs).time_source(time);
     if let Some(host) = ecs_host {
         builder = builder.ecs_host(host);
