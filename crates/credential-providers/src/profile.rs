@@ -38,6 +38,8 @@ pub struct ProfileProvider {
     /// `credential_source = Ec2InstanceMetadata`, kept so its token and its last
     /// credentials (static stability) outlive one load.
     imds: Arc<std::sync::OnceLock<InstanceProfileProvider>>,
+    /// `credential_source = EcsContainer`, kept for its HTTP client.
+    container: Arc<std::sync::OnceLock<ContainerProvider>>,
 }
 
 impl fmt::Debug for ProfileProvider {
@@ -50,7 +52,14 @@ impl fmt::Debug for ProfileProvider {
 
 impl ProfileProvider {
     pub(crate) fn new(context: Context, load_error: Option<Arc<str>>) -> Self {
-        Self { context, load_error, mfa: None, ecs_host: None, imds: Arc::default() }
+        Self {
+            context,
+            load_error,
+            mfa: None,
+            ecs_host: None,
+            imds: Arc::default(),
+            container: Arc::default(),
+        }
     }
 
     /// Answers `mfa_serial` challenges with `callback` (for example, a prompt).
@@ -95,17 +104,22 @@ impl ProfileProvider {
                         EnvironmentProvider::new(context.settings.env().clone()).load()
                     }
                     NamedSource::EcsContainer => {
-                        let mut provider = ContainerProvider::new(
-                            context.settings.env().clone(),
-                            context.settings.fs().clone(),
-                        );
-                        if let Some(client) = &context.client {
-                            provider = provider.with_http_client(client.clone());
-                        }
-                        if let Some(host) = &self.ecs_host {
-                            provider = provider.with_ecs_host(host.clone());
-                        }
-                        provider.provide_credentials().await
+                        self.container
+                            .get_or_init(|| {
+                                let mut provider = ContainerProvider::new(
+                                    context.settings.env().clone(),
+                                    context.settings.fs().clone(),
+                                );
+                                if let Some(client) = &context.client {
+                                    provider = provider.with_http_client(client.clone());
+                                }
+                                if let Some(host) = &self.ecs_host {
+                                    provider = provider.with_ecs_host(host.clone());
+                                }
+                                provider
+                            })
+                            .provide_credentials()
+                            .await
                     }
                     NamedSource::Ec2InstanceMetadata => {
                         self.imds
