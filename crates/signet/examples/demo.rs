@@ -23,12 +23,13 @@ use std::time::{Duration, Instant};
 
 use signet::config::{Env, Fs};
 use signet::credentials::{Attempt, DefaultChainBuilder, SystemTimeSource, TimeSource};
+use signet::sigv4::Credentials;
 use signet::{Method, Service};
 
 type BoxError = Box<dyn std::error::Error>;
 
-fn step(n: u32, what: &str, result: impl std::fmt::Display) {
-    println!("  {n}. {what:<22} {result}");
+fn step(n: &str, what: &str, result: impl std::fmt::Display) {
+    println!("  {n:>2}. {what:<22} {result}");
 }
 
 #[tokio::main]
@@ -63,13 +64,13 @@ async fn run(moto_server: &std::path::Path, quick_start: Option<PathBuf>) -> Res
 
     let keys = iam::setup(&url).await;
     step(
-        1,
+        "1",
         "setup",
         "IAM user alice with access keys, role deployer, policies (5 calls through signet)",
     );
 
     let dir = iam::ProfileDir::new(&keys);
-    step(2, "profile directory", format!("{}/.aws/{{config,credentials}}", dir.home().display()));
+    step("2", "profile directory", format!("{}/.aws/{{config,credentials}}", dir.home().display()));
 
     let env = Env::from_map(dir.env_vars(&url));
     let explained = DefaultChainBuilder::new(env.clone(), Fs::real()).build().explain().await;
@@ -82,16 +83,46 @@ async fn run(moto_server: &std::path::Path, quick_start: Option<PathBuf>) -> Res
             _ => None,
         })
         .ok_or("no provider answered")?;
-    step(3, "credentials", winner);
+    step("3", "credentials", winner);
 
     let config = dir.loader(&url).load().await?;
     let me = config.sts_client().await?.get_caller_identity().await?;
-    step(4, "GetCallerIdentity", format!("{} (region {})", me.arn, config.region()));
+    step("4", "GetCallerIdentity", format!("{} (region {})", me.arn, config.region()));
+
+    // The same call signed with a wrong secret: moto checks signatures, so it is refused.
+    let forged = dir
+        .loader(&url)
+        .credentials(Credentials::new(keys.access_key_id.clone(), "not-the-secret"))
+        .max_attempts(1)
+        .load()
+        .await?;
+    let refused = forged
+        .client()
+        .request(&Service::STS, Method::POST, "/")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("Action=GetCallerIdentity&Version=2011-06-15")
+        .send()
+        .await;
+    match refused {
+        Err(e) if e.kind() == signet::ErrorKind::Service => {
+            step(
+                "4b",
+                "wrong secret",
+                format!(
+                    "refused by moto: HTTP {} {}",
+                    e.service_error().map_or(0, signet::ServiceError::status),
+                    e.code().unwrap_or("(no code)")
+                ),
+            );
+        }
+        Err(e) => return Err(e.into()),
+        Ok(_) => return Err("moto accepted a request signed with the wrong secret".into()),
+    }
 
     let role = dir.loader(&url).profile(iam::ROLE).load().await?;
     let assumed = role.credentials().await?;
     step(
-        5,
+        "5",
         "AssumeRole",
         format!(
             "profile {}: role_arn + source_profile gave {} (session token, expires {})",
@@ -105,7 +136,7 @@ async fn run(moto_server: &std::path::Path, quick_start: Option<PathBuf>) -> Res
     );
 
     let me = role.sts_client().await?.get_caller_identity().await?;
-    step(6, "as the role", format!("GetCallerIdentity: {}", me.arn));
+    step("6", "as the role", format!("GetCallerIdentity: {}", me.arn));
 
     let client = role.client();
     client.request(&Service::S3, Method::PUT, "/signet-demo").send().await?;
@@ -114,7 +145,7 @@ async fn run(moto_server: &std::path::Path, quick_start: Option<PathBuf>) -> Res
         .body("hello from signet")
         .send()
         .await?;
-    step(7, "S3 as the role", format!("PUT /signet-demo/hello.txt: HTTP {}", put.status()));
+    step("7", "S3 as the role", format!("PUT /signet-demo/hello.txt: HTTP {}", put.status()));
 
     if let Some(binary) = quick_start {
         let output = Command::new(&binary).env_clear().envs(dir.env_vars(&url)).output()?;
@@ -127,9 +158,9 @@ async fn run(moto_server: &std::path::Path, quick_start: Option<PathBuf>) -> Res
             .into());
         }
         let text = String::from_utf8_lossy(&output.stdout);
-        step(8, "README quick start", "ran as written, with this home and AWS_ENDPOINT_URL:");
+        step("8", "README quick start", "ran as written, with this home and AWS_ENDPOINT_URL:");
         for line in text.lines() {
-            println!("  {:<25} | {line}", "");
+            println!("  {:<27} | {line}", "");
         }
     }
 
@@ -141,7 +172,7 @@ async fn run(moto_server: &std::path::Path, quick_start: Option<PathBuf>) -> Res
     iam::disable_auth(&url).await;
     let body = config.http_client().get(&presigned).send().await?.text().await?;
     let shown = presigned.split('?').next().unwrap_or_default();
-    step(9, "presigned URL", format!("{shown}?X-Amz-Algorithm=... (5 min) -> {body:?}"));
+    step("9", "presigned URL", format!("{shown}?X-Amz-Algorithm=... (5 min) -> {body:?}"));
 
     drop(moto);
     println!(

@@ -1,5 +1,5 @@
 //! Property-based fuzzing (docs/adr/0007): hostile error bodies and headers, regions and
-//! paths never panic; `cargo xtask fuzz signet` runs more cases.
+//! paths never panic. More cases: `PROPTEST_CASES=100000 cargo test --release -p signet --test fuzz`.
 
 use proptest::prelude::*;
 use signet::config::{Env, Fs};

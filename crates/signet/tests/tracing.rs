@@ -104,4 +104,6 @@ async fn the_log_shows_region_provider_endpoint_and_retries_but_no_secret() {
     assert!(!log.contains(SECRET), "the secret key is in the log:\n{log}");
     assert!(!log.contains(TOKEN), "the session token is in the log:\n{log}");
     assert!(!log.contains("Signature="), "a signature is in the log:\n{log}");
+    let debug = format!("{config:?} {client:?}");
+    assert!(!debug.contains(SECRET) && !debug.contains(TOKEN), "a secret in Debug: {debug}");
 }
