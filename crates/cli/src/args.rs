@@ -75,7 +75,7 @@ pub(crate) enum Command {
     Sign(SignArgs),
     /// Check a signed request against a secret and say exactly why it is invalid.
     #[command(
-        after_help = "Example:\n  signet verify --request-file req.txt --time 20150830T123600Z \\\n    --secret-access-key wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+        after_help = "Example:\n  signet verify --request-file req.txt --time 20150830T123600Z \\\n    --secret-access-key wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY\n  signet verify --s3 --secret-access-key \"$SECRET\" 'https://bucket.s3.amazonaws.com/key?X-Amz-Algorithm=...'"
     )]
     Verify(VerifyArgs),
     /// Compare the canonical request AWS reports in SignatureDoesNotMatch with ours, line by line.
@@ -266,9 +266,10 @@ pub(crate) struct SignArgs {
 /// `signet verify`.
 #[derive(Debug, Args)]
 pub(crate) struct VerifyArgs {
-    /// The signed request as raw HTTP (`GET / HTTP/1.1`, headers, a blank line, the body).
-    #[arg(long, value_name = "FILE")]
-    pub(crate) request_file: PathBuf,
+    /// The signed request as raw HTTP (`GET / HTTP/1.1`, headers, a blank line, the body),
+    /// instead of `-X`, `-H`, `-d` and the URL.
+    #[arg(long, value_name = "FILE", conflicts_with = "url", required_unless_present = "url")]
+    pub(crate) request_file: Option<PathBuf>,
     /// The secret access key of the access key id in the request.
     #[arg(long, value_name = "SECRET")]
     pub(crate) secret_access_key: String,
@@ -281,9 +282,17 @@ pub(crate) struct VerifyArgs {
     /// The time to check the signature at (default: now).
     #[arg(long, value_name = "TIME")]
     pub(crate) time: Option<String>,
-    /// S3 rules (no path normalisation or double encoding).
+    /// S3 rules (no path normalisation or double encoding; presigned URLs are
+    /// `UNSIGNED-PAYLOAD`).
     #[arg(long)]
     pub(crate) s3: bool,
+    /// The signature covers `UNSIGNED-PAYLOAD` instead of the body.
+    #[arg(long)]
+    pub(crate) unsigned_payload: bool,
+    /// The signed request on the command line: `-X`, `-H` (with `Authorization`,
+    /// `X-Amz-Date`, ...), `-d` and the URL (a presigned URL carries its signature).
+    #[command(flatten)]
+    pub(crate) request: Option<RequestArgs>,
 }
 
 /// `signet diff-signature`.

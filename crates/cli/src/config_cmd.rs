@@ -1,7 +1,8 @@
 //! `signet config list|check|profiles`.
 
 use serde_json::json;
-use signet::config::{Setting, Severity, Source};
+use signet::config::{Settings, Severity, Source};
+use signet::credentials::Attempt;
 
 use crate::args::ConfigCommand;
 use crate::context::Context;
@@ -28,49 +29,7 @@ pub(crate) fn config(ctx: &Context, cmd: &ConfigCommand, out: &mut Vec<u8>) -> R
         }
     };
     match cmd {
-        ConfigCommand::List => {
-            let rows = settings.explain();
-            if ctx.json() {
-                let doc: Vec<serde_json::Value> = rows
-                    .iter()
-                    .map(|r| {
-                        let w = r.winner();
-                        json!({
-                            "name": r.name,
-                            "value": w.map(|w| w.value.clone()),
-                            "source": w.map(|w| source_kind(&w.source)),
-                            "where": w.map(|w| w.source.to_string()),
-                            "hidden": r.candidates.iter().skip(1).map(|c| json!({"value": c.value, "where": c.source.to_string()})).collect::<Vec<_>>(),
-                        })
-                    })
-                    .collect();
-                write_json(out, &json!({"settings": doc}));
-                return Ok(0);
-            }
-            let width = rows.iter().map(|r| r.name.len()).max().unwrap_or(0);
-            let vwidth = rows
-                .iter()
-                .filter_map(|r| r.winner().map(|w| w.value.len()))
-                .max()
-                .unwrap_or(0)
-                .max(9);
-            let mut text = format!("{:width$}  {:vwidth$}  source\n", "name", "value");
-            for r in &rows {
-                match r.winner() {
-                    Some(w) => text
-                        .push_str(&format!("{:width$}  {:vwidth$}  {}", r.name, w.value, w.source)),
-                    None => {
-                        text.push_str(&format!("{:width$}  {:vwidth$}  -", r.name, "<not set>"))
-                    }
-                }
-                for hidden in r.candidates.iter().skip(1) {
-                    text.push_str(&format!("; hides {}", hidden_text(hidden)));
-                }
-                text.push('\n');
-            }
-            out.extend_from_slice(text.as_bytes());
-            Ok(0)
-        }
+        ConfigCommand::List => list(ctx, &settings, out),
         ConfigCommand::Check => {
             let diagnostics = settings.check();
             let errors = diagnostics.iter().filter(|d| d.severity() == Severity::Error).count();
@@ -127,10 +86,6 @@ pub(crate) fn config(ctx: &Context, cmd: &ConfigCommand, out: &mut Vec<u8>) -> R
     }
 }
 
-fn hidden_text(s: &Setting<String>) -> String {
-    format!("{} ({})", s.value, s.source)
-}
-
 fn source_kind(s: &Source) -> &'static str {
     match s {
         Source::Code => "command line",
@@ -139,4 +94,126 @@ fn source_kind(s: &Source) -> &'static str {
         Source::Default => "default",
         _ => "other",
     }
+}
+
+/// One line of `config list`.
+struct Row {
+    name: &'static str,
+    value: Option<String>,
+    kind: &'static str,
+    place: String,
+    hidden: Vec<(String, String)>,
+}
+
+/// `signet config list`: the profile, both files, the credentials that win (access key id
+/// masked, as `aws configure list` shows it), then every setting the loader explains.
+fn list(ctx: &Context, settings: &Settings, out: &mut Vec<u8>) -> Result<u8, Error> {
+    let mut rows = Vec::new();
+    let explained = settings.explain();
+    let mut explained = explained.iter();
+    if let Some(profile) = explained.next() {
+        rows.push(row(profile));
+    }
+    let files = [
+        ("config_file", "AWS_CONFIG_FILE", settings.locations().config_file()),
+        (
+            "credentials_file",
+            "AWS_SHARED_CREDENTIALS_FILE",
+            settings.locations().credentials_file(),
+        ),
+    ];
+    for (name, var, path) in files {
+        let (kind, place) = match ctx.env.get_non_blank(var) {
+            Some(_) => ("environment", format!("environment variable {var}")),
+            None => ("default", "default".to_owned()),
+        };
+        let value = path.map(|p| {
+            let missing = if settings.fs().read(p).is_ok() { "" } else { " (missing)" };
+            format!("{}{missing}", p.display())
+        });
+        rows.push(Row { name, value, kind, place, hidden: Vec::new() });
+    }
+    rows.push(credentials_row(settings)?);
+    rows.extend(explained.map(row));
+
+    if ctx.json() {
+        let doc: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|r| {
+                json!({
+                    "name": r.name,
+                    "value": r.value,
+                    "source": r.kind,
+                    "where": r.place,
+                    "hidden": r.hidden.iter().map(|(v, w)| json!({"value": v, "where": w})).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        write_json(out, &json!({"settings": doc}));
+        return Ok(0);
+    }
+    let width = rows.iter().map(|r| r.name.len()).max().unwrap_or(0);
+    // Long values (file paths) overflow their column rather than widen it for every row.
+    let vwidth = rows
+        .iter()
+        .filter_map(|r| r.value.as_ref().map(String::len))
+        .max()
+        .unwrap_or(0)
+        .clamp(9, 24);
+    let mut text = format!("{:width$}  {:vwidth$}  source\n", "name", "value");
+    for r in &rows {
+        let value = r.value.as_deref().unwrap_or("<not set>");
+        text.push_str(&format!("{:width$}  {value:vwidth$}  {}", r.name, r.place));
+        for (v, w) in &r.hidden {
+            text.push_str(&format!("; hides {v} ({w})"));
+        }
+        text.push('\n');
+    }
+    out.extend_from_slice(text.as_bytes());
+    Ok(0)
+}
+
+fn row(e: &signet::config::Explanation) -> Row {
+    let w = e.winner();
+    Row {
+        name: e.name,
+        value: w.map(|w| w.value.clone()),
+        kind: w.map_or("-", |w| source_kind(&w.source)),
+        place: w.map_or_else(|| "-".to_owned(), |w| w.source.to_string()),
+        hidden: e
+            .candidates
+            .iter()
+            .skip(1)
+            .map(|c| (c.value.clone(), c.source.to_string()))
+            .collect(),
+    }
+}
+
+/// The access key id the default chain answers with (masked) and the provider that gave it.
+fn credentials_row(settings: &Settings) -> Result<Row, Error> {
+    let attempts = crate::credentials::explain(settings)?;
+    let answered = attempts.iter().find_map(|a| match a {
+        Attempt::Answered { provider, access_key_id } => Some((provider, access_key_id)),
+        _ => None,
+    });
+    Ok(match answered {
+        Some((provider, akid)) => {
+            let tail: String =
+                akid.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
+            Row {
+                name: "access_key",
+                value: Some(format!("****************{tail}")),
+                kind: "credentials provider",
+                place: format!("credentials provider {provider} (`signet credentials --explain`)"),
+                hidden: Vec::new(),
+            }
+        }
+        None => Row {
+            name: "access_key",
+            value: None,
+            kind: "-",
+            place: "no provider answered (`signet credentials --explain`)".to_owned(),
+            hidden: Vec::new(),
+        },
+    })
 }

@@ -71,6 +71,11 @@ pub(crate) fn resolve_fresh(
     Ok(creds)
 }
 
+/// What every provider of the default chain does for these settings.
+pub(crate) fn explain(settings: &Settings) -> Result<Vec<Attempt>, Error> {
+    Ok(runtime()?.block_on(default_chain(settings, &CredsArgs::default()).explain()))
+}
+
 /// `signet credentials`.
 pub(crate) fn credentials(
     ctx: &Context,

@@ -11,9 +11,17 @@ use crate::sign::write_json;
 
 /// `signet verify`.
 pub(crate) fn verify(ctx: &Context, args: &VerifyArgs, out: &mut Vec<u8>) -> Result<u8, Error> {
-    let raw = std::fs::read(&args.request_file)
-        .map_err(|e| Error::usage(format!("cannot read {}: {e}", args.request_file.display())))?;
-    let request = Request::parse_raw(&raw)?;
+    let request = match (&args.request_file, &args.request) {
+        (Some(path), _) => {
+            let raw = std::fs::read(path)
+                .map_err(|e| Error::usage(format!("cannot read {}: {e}", path.display())))?;
+            Request::parse_raw(&raw)?
+        }
+        (None, Some(request)) => Request::from_args(request)?,
+        (None, None) => {
+            return Err(Error::usage("no request to check").hint("give --request-file or a URL"));
+        }
+    };
     let now = ctx.time(args.time.as_deref())?;
     let scope = credential_scope(&request);
     let region = ctx
@@ -39,8 +47,13 @@ pub(crate) fn verify(ctx: &Context, args: &VerifyArgs, out: &mut Vec<u8>) -> Res
         .iter()
         .find(|(n, _)| n.eq_ignore_ascii_case("x-amz-content-sha256"))
         .map(|(_, v)| v.trim());
+    // S3 signs presigned URLs with UNSIGNED-PAYLOAD, and header-signed requests with the
+    // `x-amz-content-sha256` they carry.
+    let presigned = request.target.contains("X-Amz-Signature=");
     let payload = match (args.s3, content_sha, &request.body) {
+        _ if args.unsigned_payload => Payload::Unsigned,
         (true, Some(hash), _) => Payload::Precomputed(hash),
+        (true, None, _) if presigned => Payload::Unsigned,
         (_, _, Some(body)) => Payload::Bytes(body),
         (_, _, None) => Payload::Empty,
     };

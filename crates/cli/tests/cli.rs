@@ -296,25 +296,42 @@ fn config_list_shows_every_setting_and_its_source() {
         .env("AWS_PROFILE", "dev"));
     assert_eq!(code, 0);
     expect![[r#"
-        name                                value       source
-        profile                             dev         environment variable AWS_PROFILE
-        region                              ap-south-1  environment variable AWS_REGION; hides us-west-2 (`region` in [profile dev] at $HOME/.aws/config:5)
-        retry_mode                          adaptive    `retry_mode` in [profile dev] at $HOME/.aws/config:6
-        max_attempts                        nine        `max_attempts` in [profile dev] at $HOME/.aws/config:7
-        new_retries_2026                    false       default
-        endpoint_url                        <not set>   -
-        ignore_configured_endpoint_urls     false       default
-        use_fips_endpoint                   false       default
-        use_dualstack_endpoint              false       default
-        sts_regional_endpoints              regional    default
-        sdk_ua_app_id                       <not set>   -
-        ec2_metadata_disabled               true        environment variable AWS_EC2_METADATA_DISABLED
-        ec2_metadata_v1_disabled            false       default
-        ec2_metadata_service_endpoint       <not set>   -
-        ec2_metadata_service_endpoint_mode  IPv4        default
-        metadata_service_timeout            1           default
-        metadata_service_num_attempts       4           default
+        name                                value                     source
+        profile                             dev                       environment variable AWS_PROFILE
+        config_file                         $HOME/.aws/config  default
+        credentials_file                    $HOME/.aws/credentials  default
+        access_key                          <not set>                 no provider answered (`signet credentials --explain`)
+        region                              ap-south-1                environment variable AWS_REGION; hides us-west-2 (`region` in [profile dev] at $HOME/.aws/config:5)
+        retry_mode                          adaptive                  `retry_mode` in [profile dev] at $HOME/.aws/config:6
+        max_attempts                        nine                      `max_attempts` in [profile dev] at $HOME/.aws/config:7
+        new_retries_2026                    false                     default
+        endpoint_url                        <not set>                 -
+        ignore_configured_endpoint_urls     false                     default
+        use_fips_endpoint                   false                     default
+        use_dualstack_endpoint              false                     default
+        sts_regional_endpoints              regional                  default
+        sdk_ua_app_id                       <not set>                 -
+        ec2_metadata_disabled               true                      environment variable AWS_EC2_METADATA_DISABLED
+        ec2_metadata_v1_disabled            false                     default
+        ec2_metadata_service_endpoint       <not set>                 -
+        ec2_metadata_service_endpoint_mode  IPv4                      default
+        metadata_service_timeout            1                         default
+        metadata_service_num_attempts       4                         default
     "#]].assert_eq(&stdout.replace(&home.display().to_string(), "$HOME"));
+}
+
+#[test]
+fn config_list_masks_the_access_key_and_names_its_provider() {
+    let home = home("config-list-creds", Some(CONFIG), Some(CREDENTIALS));
+    let (code, stdout, _) = run(signet(&home).args(["config", "list"]));
+    assert_eq!(code, 0);
+    let line = stdout.lines().find(|l| l.starts_with("access_key ")).unwrap();
+    assert!(line.contains(" ****************AULT "), "{line}");
+    assert!(
+        line.ends_with("credentials provider Profile (`signet credentials --explain`)"),
+        "{line}"
+    );
+    assert!(!stdout.contains("defaultsecret"));
 }
 
 #[test]
@@ -785,4 +802,36 @@ fn expired_credentials_say_when() {
           hint: refresh them (a new session, `aws sso login`, ...); `signet credentials --explain` shows where they come from
     "#]],
     );
+}
+
+#[test]
+fn verify_takes_a_presigned_url_on_the_command_line() {
+    let home = home("verify-url", None, None);
+    let mut presign = vec!["presign", "--region", "us-east-1", "--time", "20150830T123600Z"];
+    presign.extend(KEYS);
+    presign.push("https://bucket.s3.amazonaws.com/photos/cat.jpg");
+    let (code, url, _) = run(signet(&home).args(&presign));
+    assert_eq!(code, 0);
+    let url = url.trim();
+    let verify = |time: &str, url: &str| {
+        let mut cmd = signet(&home);
+        cmd.args(["verify", "--s3", "--time", time, "--secret-access-key", SECRET, url]);
+        run(&mut cmd)
+    };
+    let (code, stdout, _) = verify("20150830T124000Z", url);
+    assert_eq!(
+        (code, stdout.as_str()),
+        (0, "valid: signed by AKIDEXAMPLE at 20150830T123600Z over host\n")
+    );
+    let (code, stdout, _) = verify("20150830T140000Z", url);
+    assert_eq!(code, 3);
+    assert_eq!(
+        stdout,
+        "invalid: the presigned URL expired at 20150830T133600Z\nhint: presign again with a longer --expires\n"
+    );
+    let (code, stdout, _) = verify("20150830T124000Z", &url.replace("cat.jpg", "dog.jpg"));
+    assert_eq!(code, 3);
+    assert!(stdout.starts_with("invalid: the signature does not match"), "{stdout}");
+    let (code, _, stderr) = run(signet(&home).args(["verify", "--secret-access-key", SECRET]));
+    assert_eq!(code, 2, "{stderr}");
 }
