@@ -167,8 +167,8 @@ impl RuleSet {
     }
 
     fn evaluate(&self, params: &Params<'_>) -> Result<Endpoint> {
-        let slots: Vec<OnceCell<Value<'_>>> =
-            (0..self.slot_count).map(|_| OnceCell::new()).collect();
+        let mut slots: Vec<OnceCell<Value<'_>>> = Vec::with_capacity(self.slot_count);
+        slots.resize_with(self.slot_count, OnceCell::new);
         for (i, decl) in self.params.iter().enumerate() {
             let given = params.values.get(i).and_then(Option::as_ref);
             let value = match given.or(decl.default_value()) {
@@ -223,8 +223,8 @@ impl<'s> Eval<'s> {
         // Every jump goes forward, so this ends; the bound is for safety only.
         for _ in 0..=program.len() {
             match program.get(pc) {
-                Some(Insn::Check { test, fail }) => {
-                    pc = if self.check(test)? { pc + 1 } else { *fail as usize };
+                Some(Insn::Check { test, pass, fail }) => {
+                    pc = if self.check(test)? { *pass } else { *fail } as usize;
                 }
                 Some(Insn::Jump(to)) => pc = *to,
                 Some(Insn::Endpoint(t)) => return Ok(Some(Outcome::Endpoint(self.endpoint(t)?))),

@@ -14,8 +14,9 @@ use crate::ruleset::{Body, EndpointTemplate, Expr, Rule, Test};
 /// One step of the flattened rule set.
 #[derive(Debug)]
 pub(crate) enum Insn {
-    /// Check a condition: go on with the next instruction if it passes, else go to `fail`.
-    Check { test: Test, fail: u32 },
+    /// Check a condition: go on at `pass` if it passes (at first the next instruction),
+    /// else at `fail`.
+    Check { test: Test, pass: u32, fail: u32 },
     /// An endpoint rule matched.
     Endpoint(Box<EndpointTemplate>),
     /// An error rule matched; the message.
@@ -61,17 +62,116 @@ pub(crate) fn flatten(rules: Vec<Rule>, always_set: Vec<bool>, jumps: Jumps) -> 
     f.list(rules, Target { label: end, skip: 0 }, &mut Vec::new());
     f.bind(end);
     f.insns.push(Insn::NoMatch);
-    let Flattener { mut insns, labels, fixups, .. } = f;
+    let Flattener { mut insns, labels, fixups, always_set, .. } = f;
     for (at, target) in fixups {
         let pc =
             labels.get(target.label).copied().flatten().map_or(usize::MAX, |pc| pc + target.skip);
         match insns.get_mut(at) {
-            Some(Insn::Check { fail, .. }) => *fail = u32::try_from(pc).unwrap_or(u32::MAX),
+            Some(Insn::Check { fail, .. }) => *fail = index(pc),
             Some(Insn::Jump(to)) => *to = pc,
             _ => {}
         }
     }
+    if jumps == Jumps::SkipDecided {
+        thread(&mut insns, &always_set);
+    }
     insns
+}
+
+fn index(pc: usize) -> u32 {
+    u32::try_from(pc).unwrap_or(u32::MAX)
+}
+
+/// Jump threading over the whole program. Walking the instructions in order (every jump
+/// goes forward), it keeps the facts known on every path into each instruction (those all
+/// its incoming edges agree on), and moves each edge past the checks those facts decide.
+/// This carries what an earlier sibling's failure taught into later rules and subtrees,
+/// which the per-list skipping cannot: a test such as "`Endpoint` is set" is then checked
+/// once per path, not once per rule that starts with it.
+fn thread(insns: &mut [Insn], always_set: &[bool]) {
+    let mut incoming: Vec<Option<Vec<Fact>>> = insns.iter().map(|_| None).collect();
+    if let Some(first) = incoming.first_mut() {
+        *first = Some(Vec::new());
+    }
+    for pc in 0..insns.len() {
+        let Some(facts) = incoming.get_mut(pc).and_then(Option::take) else { continue };
+        let edges = match insns.get(pc) {
+            Some(Insn::Check { test, pass, fail }) => {
+                let mut on_pass = facts.clone();
+                on_pass.push((test.clone(), true));
+                let mut on_fail = facts;
+                on_fail.push(fact(always_set, test, false));
+                [Some((*pass as usize, on_pass)), Some((*fail as usize, on_fail))]
+            }
+            Some(Insn::Jump(to)) => [Some((*to, facts)), None],
+            _ => continue,
+        };
+        for (edge, (target, facts)) in
+            edges.into_iter().enumerate().filter_map(|(i, e)| Some((i, e?)))
+        {
+            let (target, facts) = follow(insns, target, facts, always_set);
+            match insns.get_mut(pc) {
+                Some(Insn::Check { pass, .. }) if edge == 0 => *pass = index(target),
+                Some(Insn::Check { fail, .. }) => *fail = index(target),
+                Some(Insn::Jump(to)) => *to = target,
+                _ => {}
+            }
+            if let Some(known) = incoming.get_mut(target) {
+                match known {
+                    Some(known) => known.retain(|f| facts.contains(f)),
+                    None => *known = Some(facts),
+                }
+            }
+        }
+    }
+}
+
+/// Follows an edge to `target` with `facts` known, past the jumps and the checks the facts
+/// decide; returns where it lands and what is known there.
+fn follow(
+    insns: &[Insn],
+    mut target: usize,
+    mut facts: Vec<Fact>,
+    always_set: &[bool],
+) -> (usize, Vec<Fact>) {
+    // Every step goes forward, so this ends; the bound is for safety only.
+    for _ in 0..insns.len() {
+        match insns.get(target) {
+            Some(Insn::Jump(to)) => target = *to,
+            Some(Insn::Check { test, pass, fail }) => match verdict(test, &facts, always_set) {
+                Some(true) => {
+                    facts.push((test.clone(), true));
+                    target = *pass as usize;
+                }
+                Some(false) => {
+                    facts.push(fact(always_set, test, false));
+                    target = *fail as usize;
+                }
+                None => break,
+            },
+            _ => break,
+        }
+    }
+    (target, facts)
+}
+
+/// What `known` says of `test`: passes, fails, or not decided.
+fn verdict(test: &Test, known: &[Fact], always_set: &[bool]) -> Option<bool> {
+    match test {
+        Test::IsSet { slot, negate } if always_set.get(*slot) == Some(&true) => Some(!negate),
+        test => known.iter().rev().find_map(|(fact, passed)| implied(fact, *passed, test)),
+    }
+}
+
+/// `test` having `passed`, as the fact that says the most: a boolean test that failed on a
+/// value that is always set says the value as well as the opposite test passing.
+fn fact(always_set: &[bool], test: &Test, passed: bool) -> Fact {
+    match test {
+        Test::BoolEq { slot, value, negate } if !passed && always_set.get(*slot) == Some(&true) => {
+            (Test::BoolEq { slot: *slot, value: *value, negate: !negate }, true)
+        }
+        _ => (test.clone(), passed),
+    }
 }
 
 struct Flattener {
@@ -85,19 +185,6 @@ struct Flattener {
 }
 
 impl Flattener {
-    /// `test` having `passed`, as the fact that says the most: a boolean test that failed
-    /// on a value that is always set says the value as well as the opposite test passing.
-    fn fact(&self, test: &Test, passed: bool) -> Fact {
-        match test {
-            Test::BoolEq { slot, value, negate }
-                if !passed && self.always_set.get(*slot) == Some(&true) =>
-            {
-                (Test::BoolEq { slot: *slot, value: *value, negate: !negate }, true)
-            }
-            _ => (test.clone(), passed),
-        }
-    }
-
     fn new_label(&mut self) -> usize {
         self.labels.push(None);
         self.labels.len() - 1
@@ -140,7 +227,7 @@ impl Flattener {
             let outer = facts.len();
             let mut fails = Vec::with_capacity(rule.conditions.len());
             for test in &rule.conditions {
-                facts.push(self.fact(test, false));
+                facts.push(fact(&self.always_set, test, false));
                 fails.push(target_of(i + 1, facts));
                 facts.pop();
                 facts.push((test.clone(), true));
@@ -154,7 +241,8 @@ impl Flattener {
             let outer = facts.len();
             for (test, fail) in rule.conditions.into_iter().zip(fails) {
                 facts.push((test.clone(), true));
-                self.jump(Insn::Check { test, fail: u32::MAX }, fail);
+                let pass = index(self.insns.len() + 1);
+                self.jump(Insn::Check { test, pass, fail: u32::MAX }, fail);
             }
             match rule.body {
                 Body::Endpoint(t) => self.insns.push(Insn::Endpoint(t)),
@@ -177,13 +265,7 @@ fn first_possible(rules: &[Rule], known: &[Fact], always_set: &[bool]) -> Option
         let mut skip = 0;
         let mut decided = true;
         for test in &rule.conditions {
-            let verdict = match test {
-                Test::IsSet { slot, negate } if always_set.get(*slot) == Some(&true) => {
-                    Some(!negate)
-                }
-                test => known.iter().rev().find_map(|(fact, passed)| implied(fact, *passed, test)),
-            };
-            match verdict {
+            match verdict(test, known, always_set) {
                 Some(true) if decided => skip += 1,
                 Some(true) => {}
                 Some(false) => continue 'rules,
