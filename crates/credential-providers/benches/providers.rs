@@ -10,6 +10,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use signet_config_loader::{Env, Fs};
 use signet_credential_providers::{
     CredentialsCache, DefaultChainBuilder, EnvironmentProvider, ProvideCredentials,
+    SystemTimeSource, TimeSource,
 };
 use signet_sigv4::Credentials;
 
@@ -21,28 +22,59 @@ fn cached_read(c: &mut Criterion) {
             .with_session_token("FwoGZXIvYXdzEXAMPLE"),
     );
     runtime.block_on(cache.provide_credentials()).unwrap();
-    c.bench_function("cache/cached_read_1_thread", |b| {
-        b.iter(|| black_box(cache.current()));
-    });
     let cache = Arc::new(cache);
-    c.bench_function("cache/cached_read_2_threads", |b| {
-        b.iter_custom(|iters| {
-            let start = Instant::now();
-            let other = {
-                let cache = cache.clone();
-                std::thread::spawn(move || {
-                    for _ in 0..iters {
-                        black_box(cache.current());
-                    }
-                })
-            };
-            for _ in 0..iters {
-                black_box(cache.current());
-            }
-            let _ = other.join();
-            start.elapsed()
-        });
+    let read = {
+        let cache = cache.clone();
+        move || {
+            black_box(cache.current());
+        }
+    };
+    c.bench_function("cache/cached_read_1_thread", |b| {
+        b.iter_custom(|iters| on_one_thread(iters, &read))
     });
+    c.bench_function("cache/cached_read_2_threads", |b| {
+        b.iter_custom(|iters| on_two_threads(iters, &read))
+    });
+    // The control: a clock read, which shares nothing between threads. If it slows down on
+    // two threads as much as the cached read, the slowdown is the machine (cores busy with
+    // other work), not contention in the cache.
+    let clock = || {
+        black_box(SystemTimeSource.now());
+    };
+    c.bench_function("cache/control_clock_read_1_thread", |b| {
+        b.iter_custom(|iters| on_one_thread(iters, &clock))
+    });
+    c.bench_function("cache/control_clock_read_2_threads", |b| {
+        b.iter_custom(|iters| on_two_threads(iters, &clock))
+    });
+}
+
+/// Runs `op` `iters` times on this thread; the wall time. (The same loop as
+/// [`on_two_threads`], so the two figures compare.)
+fn on_one_thread(iters: u64, op: &impl Fn()) -> Duration {
+    let start = Instant::now();
+    for _ in 0..iters {
+        op();
+    }
+    start.elapsed()
+}
+
+/// Runs `op` `iters` times on this thread and on a second one at once; the wall time.
+fn on_two_threads(iters: u64, op: &(impl Fn() + Sync)) -> Duration {
+    std::thread::scope(|scope| {
+        let start = Instant::now();
+        scope.spawn(|| {
+            for _ in 0..iters {
+                op();
+            }
+        });
+        for _ in 0..iters {
+            op();
+        }
+        // The scope joins the second thread before returning.
+        start
+    })
+    .elapsed()
 }
 
 fn environment(c: &mut Criterion) {
