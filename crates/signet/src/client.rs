@@ -322,6 +322,12 @@ impl RequestBuilder {
     ) -> Result<Response, Error> {
         let config = &self.client.config;
         tracing::debug!(signing_name = %resolved.signing_name, scheme = ?resolved.scheme, "endpoint resolved");
+        let mut base = base;
+        if !base.contains_key(http::header::USER_AGENT) {
+            if let Ok(v) = HeaderValue::from_str(&user_agent(config)) {
+                base.insert(http::header::USER_AGENT, v);
+            }
+        }
         let mut call = config.retry_strategy().start_call();
         loop {
             let wait = call.before_attempt();
@@ -407,6 +413,24 @@ impl RequestBuilder {
 }
 
 type Answer = (u16, HeaderMap, Vec<u8>);
+
+/// `signet/0.1.0`, and ` app/ID` when an application id is configured (`sdk_ua_app_id`).
+/// Not signed: `user-agent` is never part of a SigV4 signature.
+fn user_agent(config: &Config) -> String {
+    let mut agent = concat!("signet/", env!("CARGO_PKG_VERSION")).to_owned();
+    if let Some(id) = config.settings().app_id() {
+        let id: String =
+            id.value
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c) { c } else { '-' }
+                })
+                .collect();
+        agent.push_str(" app/");
+        agent.push_str(&id);
+    }
+    agent
+}
 
 /// One attempt: send and read the whole body, within the attempt timeout.
 async fn attempt_send(

@@ -97,6 +97,7 @@ async fn a_throttled_call_succeeds_after_retries() {
     let attempts: Vec<_> = requests.iter().map(|r| r.header("amz-sdk-request").unwrap()).collect();
     assert_eq!(attempts, ["attempt=1; max=3", "attempt=2; max=3", "attempt=3; max=3"]);
     for r in &requests {
+        assert_eq!(r.header("user-agent"), Some(concat!("signet/", env!("CARGO_PKG_VERSION"))));
         assert!(
             r.header("authorization")
                 .unwrap()
@@ -130,6 +131,25 @@ async fn an_access_denied_is_not_retried() {
     assert_eq!(error.code(), Some("AccessDenied"));
     assert_eq!(error.service_error().unwrap().request_id(), Some("r-9"));
     assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn the_application_id_goes_in_the_user_agent() {
+    let server = MockServer::start(vec![Reply::new(200, OK)]);
+    let env = Env::from_map([
+        ("AWS_REGION", "us-east-1"),
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+        ("AWS_SDK_UA_APP_ID", "billing batch"),
+    ]);
+    let config = ConfigLoader::with_env(env, Fs::from_map::<&str, &str>([]))
+        .endpoint_url(server.url())
+        .credentials(Credentials::new("AKIDEXAMPLE", "secret"))
+        .load()
+        .await
+        .unwrap();
+    get_caller_identity(&config).send().await.unwrap();
+    let agent = server.requests()[0].header("user-agent").unwrap().to_owned();
+    assert_eq!(agent, concat!("signet/", env!("CARGO_PKG_VERSION"), " app/billing-batch"));
 }
 
 #[tokio::test]
