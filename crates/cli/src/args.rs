@@ -157,8 +157,9 @@ pub(crate) struct CredentialsArgs {
 /// the caller's keys.
 #[derive(Debug, Args)]
 pub(crate) struct SessionArgs {
-    /// MFA device ARN or serial number.
-    #[arg(long, value_name = "ARN", requires = "token_code")]
+    /// MFA device ARN or serial number (without --token-code, the code is asked for on
+    /// standard input).
+    #[arg(long, value_name = "ARN")]
     pub(crate) serial_number: Option<String>,
     /// The MFA code (6 digits).
     #[arg(long, value_name = "CODE", requires = "serial_number")]
@@ -326,6 +327,10 @@ pub(crate) struct PresignArgs {
     /// HTTP method the URL is for.
     #[arg(short = 'X', long = "request", value_name = "METHOD", default_value = "GET")]
     pub(crate) method: String,
+    /// A header to sign into the URL, `Name: value` (repeatable): whoever uses the URL must
+    /// send it with this value (for example `Content-Type` for an upload).
+    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
+    pub(crate) headers: Vec<String>,
     /// The signing time (default: now).
     #[arg(long, value_name = "TIME")]
     pub(crate) time: Option<String>,

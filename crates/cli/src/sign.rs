@@ -310,7 +310,9 @@ pub(crate) fn presign(ctx: &Context, args: &PresignArgs, out: &mut Vec<u8>) -> R
     let request = Request {
         method: args.method.clone(),
         scheme,
-        headers: vec![("host".to_owned(), authority.clone())],
+        headers: std::iter::once(Ok(("host".to_owned(), authority.clone())))
+            .chain(args.headers.iter().map(|h| crate::request::parse_header(h)))
+            .collect::<Result<_, _>>()?,
         authority,
         target,
         body: None,
@@ -318,12 +320,11 @@ pub(crate) fn presign(ctx: &Context, args: &PresignArgs, out: &mut Vec<u8>) -> R
     let (url, explanation) = presign_request(&signing, &request, args.expires)?;
     let expires_at = signing.time + Duration::from_secs(args.expires);
     if ctx.json() {
-        let expires_at = signet::sigv4::AmzDate::new(expires_at).map_err(sign_error)?;
         write_json(
             out,
             &json!({
                 "url": url,
-                "expires": expires_at.as_str(),
+                "expires": crate::creds_out::iso8601(expires_at),
                 "signature": explanation.signature,
             }),
         );

@@ -4,7 +4,7 @@
 use serde_json::json;
 use signet::sts::{AssumeRoleInput, GetSessionTokenInput, StsClient};
 
-use crate::args::{AssumeRoleArgs, CredsArgs, SessionTokenArgs};
+use crate::args::{AssumeRoleArgs, CredsArgs, SessionArgs, SessionTokenArgs};
 use crate::context::Context;
 use crate::creds_out::write_credentials;
 use crate::error::{Error, chain};
@@ -53,6 +53,29 @@ fn sts_error(e: &signet::sts::Error) -> Error {
     err
 }
 
+/// The MFA device and code: `--token-code`, or a line read from standard input after a
+/// prompt on stderr.
+fn mfa(s: &SessionArgs) -> Result<Option<(String, String)>, Error> {
+    let Some(serial) = &s.serial_number else { return Ok(None) };
+    let code = match &s.token_code {
+        Some(code) => code.clone(),
+        None => {
+            eprint!("MFA code for {serial}: ");
+            let mut line = String::new();
+            std::io::stdin()
+                .read_line(&mut line)
+                .map_err(|e| Error::failed(format!("cannot read the MFA code: {e}")))?;
+            let code = line.trim().to_owned();
+            if code.is_empty() {
+                return Err(Error::usage("no MFA code was given")
+                    .hint("type the 6-digit code from the device, or pass --token-code"));
+            }
+            code
+        }
+    };
+    Ok(Some((serial.clone(), code)))
+}
+
 /// `signet whoami`.
 pub(crate) fn whoami(ctx: &Context, creds: &CredsArgs, out: &mut Vec<u8>) -> Result<u8, Error> {
     let client = client(ctx, creds)?;
@@ -84,8 +107,8 @@ pub(crate) fn assume_role(
     if let Some(x) = &args.external_id {
         input = input.with_external_id(x.as_str());
     }
-    if let (Some(serial), Some(code)) = (&s.serial_number, &s.token_code) {
-        input = input.with_mfa(serial.as_str(), code.as_str());
+    if let Some((serial, code)) = mfa(s)? {
+        input = input.with_mfa(serial, code);
     }
     let rt = runtime()?;
     let output = rt.block_on(client.assume_role(&input)).map_err(|e| sts_error(&e))?;
@@ -105,8 +128,8 @@ pub(crate) fn session_token(
     if let Some(d) = s.duration_seconds {
         input = input.with_duration_seconds(d);
     }
-    if let (Some(serial), Some(code)) = (&s.serial_number, &s.token_code) {
-        input = input.with_mfa(serial.as_str(), code.as_str());
+    if let Some((serial, code)) = mfa(s)? {
+        input = input.with_mfa(serial, code);
     }
     let rt = runtime()?;
     let output = rt.block_on(client.get_session_token(&input)).map_err(|e| sts_error(&e))?;

@@ -835,3 +835,121 @@ fn verify_takes_a_presigned_url_on_the_command_line() {
     let (code, _, stderr) = run(signet(&home).args(["verify", "--secret-access-key", SECRET]));
     assert_eq!(code, 2, "{stderr}");
 }
+
+#[test]
+fn json_output_for_scripts() {
+    let home = home("json", None, None);
+    check(
+        &home,
+        &[
+            "--output",
+            "json",
+            "endpoint",
+            "--service",
+            "s3",
+            "--region",
+            "eu-central-1",
+            "--bucket",
+            "logs",
+            "--fips",
+        ],
+        0,
+        expect![[r#"
+            {
+              "auth_schemes": [
+                {
+                  "disable_double_encoding": true,
+                  "name": "sigv4",
+                  "signing_name": "s3",
+                  "signing_region": "eu-central-1",
+                  "signing_region_set": []
+                }
+              ],
+              "custom_endpoint_source": null,
+              "headers": [],
+              "properties": {
+                "authSchemes": [
+                  {
+                    "disableDoubleEncoding": true,
+                    "name": "sigv4",
+                    "signingName": "s3",
+                    "signingRegion": "eu-central-1"
+                  }
+                ]
+              },
+              "url": "https://logs.s3-fips.eu-central-1.amazonaws.com"
+            }
+            --- stderr
+        "#]],
+    );
+    let mut sign = vec![
+        "--output",
+        "json",
+        "sign",
+        "--service",
+        "service",
+        "--region",
+        "us-east-1",
+        "--time",
+        "20150830T123600Z",
+    ];
+    sign.extend(KEYS);
+    sign.push("https://example.amazonaws.com/?b=2&a=1");
+    check(
+        &home,
+        &sign,
+        0,
+        expect![[r#"
+        {
+          "authorization": "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=50d9917f49da4fae5c9a37e31daa00b4f3c1ee4b3f52484ac1d1b69803616728",
+          "canonical_request": "GET\n/\na=1&b=2\nhost:example.amazonaws.com\nx-amz-date:20150830T123600Z\n\nhost;x-amz-date\ne3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+          "headers": [
+            [
+              "Host",
+              "example.amazonaws.com"
+            ],
+            [
+              "X-Amz-Date",
+              "20150830T123600Z"
+            ],
+            [
+              "Authorization",
+              "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=50d9917f49da4fae5c9a37e31daa00b4f3c1ee4b3f52484ac1d1b69803616728"
+            ]
+          ],
+          "method": "GET",
+          "signature": "50d9917f49da4fae5c9a37e31daa00b4f3c1ee4b3f52484ac1d1b69803616728",
+          "signed_headers": "host;x-amz-date",
+          "string_to_sign": "AWS4-HMAC-SHA256\n20150830T123600Z\n20150830/us-east-1/service/aws4_request\ne78855bd28c09a0110b4809df2b06f9fb006a2cbf87c2db834ec52480d69a919",
+          "url": "https://example.amazonaws.com/?b=2&a=1"
+        }
+        --- stderr
+    "#]],
+    );
+    let mut presign = vec![
+        "--output",
+        "json",
+        "presign",
+        "--region",
+        "us-east-1",
+        "--time",
+        "20150830T123600Z",
+        "--expires",
+        "60",
+    ];
+    presign.extend(KEYS);
+    presign.push("https://bucket.s3.amazonaws.com/k");
+    check(
+        &home,
+        &presign,
+        0,
+        expect![[r#"
+            {
+              "expires": "2015-08-30T12:37:00Z",
+              "signature": "8d8502a9d188abcd8efaa350fcc480562776edeba4f32c8cb5925db099464ea2",
+              "url": "https://bucket.s3.amazonaws.com/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDEXAMPLE%2F20150830%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20150830T123600Z&X-Amz-Expires=60&X-Amz-SignedHeaders=host&X-Amz-Signature=8d8502a9d188abcd8efaa350fcc480562776edeba4f32c8cb5925db099464ea2"
+            }
+            --- stderr
+        "#]],
+    );
+}

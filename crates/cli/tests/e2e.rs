@@ -171,6 +171,20 @@ fn sts_commands_against_moto() {
     assert_eq!(code, 1);
     assert!(stderr.contains("TokenCode"), "{stderr}");
 
+    // The MFA flow: without --token-code, the code is read from standard input.
+    let mfa = format!("arn:aws:iam::{ACCOUNT}:mfa/alice");
+    let (code, stdout, stderr) = run(with_keys(&secret)
+        .args(["session-token", "--serial-number", &mfa, "--output", "json"])
+        .write_stdin("654321\n"));
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stderr, format!("MFA code for {mfa}: "));
+    let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert!(doc["SessionToken"].as_str().is_some_and(|t| !t.is_empty()), "{stdout}");
+    let (code, _, stderr) =
+        run(with_keys(&secret).args(["session-token", "--serial-number", &mfa]).write_stdin(""));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("error: no MFA code was given"), "{stderr}");
+
     // `curl` signs with the resolved keys and prints the body.
     let (code, stdout, stderr) = run(with_keys(&secret).args([
         "curl",
@@ -549,6 +563,34 @@ fn presigned_urls_verify_at_a_loopback_server() {
     let (status, body) = get(&old);
     assert_eq!(status, 403);
     assert!(String::from_utf8_lossy(&body).contains("expired"), "{body:?}");
+
+    // A presigned upload with a signed Content-Type: the uploader must send that header.
+    let put = {
+        let mut cmd = signet(&home);
+        cmd.args([
+            "presign",
+            "-X",
+            "PUT",
+            "-H",
+            "Content-Type: image/png",
+            "--region",
+            "us-east-1",
+        ])
+        .args(["--access-key-id", "AKIDEXAMPLE", "--secret-access-key", "secret"])
+        .arg(format!("{}/bucket/cat.png", server.url));
+        let (code, url, stderr) = run(&mut cmd);
+        assert_eq!(code, 0, "{stderr}");
+        url.trim().to_owned()
+    };
+    let rest = put.strip_prefix("http://").unwrap();
+    let (addr, target) = rest.split_at(rest.find('/').unwrap());
+    let send = |content_type: &str| {
+        http(addr, format!("PUT {target} HTTP/1.1\r\nHost: {addr}\r\n{content_type}Content-Length: 0\r\nConnection: close\r\n\r\n").as_bytes())
+    };
+    assert_eq!(send("Content-Type: image/png\r\n").0, 200);
+    let (status, body) = send("");
+    assert_eq!(status, 403);
+    assert!(String::from_utf8_lossy(&body).contains("content-type"), "{body:?}");
 }
 
 /// The workflow `diff-signature` is for: a server (here, behind a proxy that adds `/api` to

@@ -58,3 +58,18 @@ proptest! {
         no_panic(code, &stderr);
     }
 }
+
+proptest! {
+    /// Any config file: `config check` reports (exit 0 or 3) and `config list` answers or
+    /// says the file is unusable (exit 2); neither panics.
+    #[test]
+    fn config_commands_never_panic_on_any_file(text in "(\\[(profile |sso-session |services )?[a-z ]{0,6}\\]?\n|[a-z_]{1,12} ?= ?[ -~]{0,12}\n|  [a-z.]{1,8} = [a-z0-9]{0,5}\n|[#;][ -~]{0,10}\n|[ -~]{0,15}\n){0,12}") {
+        static HOME: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+        let home = HOME.get_or_init(|| home("fuzz-config", None, None));
+        std::fs::write(home.join(".aws/config"), &text).unwrap();
+        for cmd in [["config", "check"], ["config", "list"], ["config", "profiles"]] {
+            let (code, _, stderr) = run(signet(home).args(cmd));
+            no_panic(code, &stderr);
+        }
+    }
+}
