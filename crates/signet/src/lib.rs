@@ -7,29 +7,7 @@
 //! credentials chain and the retry policy in one line ([`load`]), and gives a signed, retried
 //! [`Client`] for any AWS API. Each part is also re-exported as a module behind its own
 //! feature (`signet::sigv4`, `signet::sts`, ...), so an application can take one alone.
-//!
-//! ```no_run
-//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! let config = signet::load().await?;
-//! println!("region {}", config.region()); // eu-west-1 (environment variable AWS_REGION)
-//! let me = config.sts_client().await?.get_caller_identity().await?;
-//! println!("{me:?}");
-//! # Ok(())
-//! # }
-//! ```
-//!
-//! # The guide
-//!
-//! ## Load, then call STS
-//!
-//! [`load`] reads the process environment and `~/.aws/config`/`credentials`;
-//! [`ConfigLoader::with_env`] gives it a map and a file view instead, which is how every
-//! example here runs without touching the machine. The region comes from code,
-//! `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile, the instance metadata service, or else
-//! the default `us-east-1` (logged as such; [`ConfigLoader::strict_region`] makes it an
-//! error); [`Config::region`] says which. Credentials come from the default chain
-//! (environment, profile, web identity, container, instance profile) behind a cache, loaded
-//! on first use.
+//! Tests and examples inject the environment and files; production code calls [`load`].
 //!
 //! ```
 //! use signet::config::{Env, Fs};
@@ -54,6 +32,31 @@
 //! assert_eq!(sts.endpoint_url(), "https://sts.eu-west-1.amazonaws.com/");
 //! // runtime.block_on(sts.get_caller_identity())? would send it.
 //! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # The guide
+//!
+//! ## Load, then call STS
+//!
+//! [`load`] reads the process environment and `~/.aws/config`/`credentials`;
+//! [`ConfigLoader::with_env`] gives it a map and a file view instead, which is how every
+//! example here runs without touching the machine. The region comes from code,
+//! `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile, the instance metadata service, or else
+//! the default `us-east-1` (logged as such; [`ConfigLoader::strict_region`] makes it an
+//! error); [`Config::region`] says which. Credentials come from the default chain
+//! (environment, profile, web identity, container, instance profile) behind a cache, loaded
+//! on first use.
+//!
+//! In production that is one line:
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let config = signet::load().await?;
+//! println!("region {}", config.region()); // eu-west-1 (environment variable AWS_REGION)
+//! let me = config.sts_client().await?.get_caller_identity().await?;
+//! println!("{me:?}");
+//! # Ok(())
+//! # }
 //! ```
 //!
 //! ## Any API, signed and retried
