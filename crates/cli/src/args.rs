@@ -128,8 +128,9 @@ pub(crate) enum CredentialFormat {
     Process,
 }
 
-/// Offline credentials, for signing without any configuration.
-#[derive(Debug, Args, Default)]
+/// Offline credentials, for signing without any configuration. `Debug` redacts the secret
+/// and the token.
+#[derive(Args, Default)]
 pub(crate) struct CredsArgs {
     /// Access key id (instead of resolving credentials).
     #[arg(long, value_name = "ID", requires = "secret_access_key")]
@@ -140,6 +141,17 @@ pub(crate) struct CredsArgs {
     /// Session token to go with the keys.
     #[arg(long, value_name = "TOKEN", requires = "access_key_id")]
     pub(crate) session_token: Option<String>,
+}
+
+impl std::fmt::Debug for CredsArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let redacted = |v: &Option<String>| v.as_ref().map(|_| "** redacted **");
+        f.debug_struct("CredsArgs")
+            .field("access_key_id", &self.access_key_id)
+            .field("secret_access_key", &redacted(&self.secret_access_key))
+            .field("session_token", &redacted(&self.session_token))
+            .finish()
+    }
 }
 
 /// `signet credentials`.
@@ -264,8 +276,8 @@ pub(crate) struct SignArgs {
     pub(crate) request: RequestArgs,
 }
 
-/// `signet verify`.
-#[derive(Debug, Args)]
+/// `signet verify`. `Debug` shows the secret as `** redacted **`.
+#[derive(Args)]
 pub(crate) struct VerifyArgs {
     /// The signed request as raw HTTP (`GET / HTTP/1.1`, headers, a blank line, the body),
     /// instead of `-X`, `-H`, `-d` and the URL.
@@ -294,6 +306,21 @@ pub(crate) struct VerifyArgs {
     /// `X-Amz-Date`, ...), `-d` and the URL (a presigned URL carries its signature).
     #[command(flatten)]
     pub(crate) request: Option<RequestArgs>,
+}
+
+impl std::fmt::Debug for VerifyArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VerifyArgs")
+            .field("request_file", &self.request_file)
+            .field("secret_access_key", &"** redacted **")
+            .field("access_key_id", &self.access_key_id)
+            .field("service", &self.service)
+            .field("time", &self.time)
+            .field("s3", &self.s3)
+            .field("unsigned_payload", &self.unsigned_payload)
+            .field("request", &self.request)
+            .finish()
+    }
 }
 
 /// `signet diff-signature`.
@@ -440,4 +467,42 @@ pub(crate) struct CompletionsArgs {
     /// The shell.
     #[arg(value_enum)]
     pub(crate) shell: clap_complete::Shell,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::Cli;
+
+    #[test]
+    fn debug_never_shows_a_secret() {
+        let cli = Cli::parse_from([
+            "signet",
+            "sign",
+            "--service",
+            "s3",
+            "--access-key-id",
+            "AKID",
+            "--secret-access-key",
+            "SECRET-1",
+            "--session-token",
+            "TOKEN-1",
+            "https://a/",
+        ]);
+        let text = format!("{cli:?}");
+        assert!(
+            text.contains("AKID") && !text.contains("SECRET-1") && !text.contains("TOKEN-1"),
+            "{text}"
+        );
+        let cli =
+            Cli::parse_from(["signet", "verify", "--secret-access-key", "SECRET-2", "https://a/"]);
+        let text = format!("{cli:?}");
+        assert!(!text.contains("SECRET-2"), "{text}");
+    }
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        <Cli as clap::CommandFactory>::command().debug_assert();
+    }
 }
