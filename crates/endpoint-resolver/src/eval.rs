@@ -167,8 +167,29 @@ impl RuleSet {
     }
 
     fn evaluate(&self, params: &Params<'_>) -> Result<Endpoint> {
-        let mut slots: Vec<OnceCell<Value<'_>>> = Vec::with_capacity(self.slot_count);
-        slots.resize_with(self.slot_count, OnceCell::new);
+        // The shipped rule sets need 9 (STS) and 70 (S3) slots: those live on the stack,
+        // in an array not much larger than needed (each slot is set up and dropped).
+        match self.slot_count {
+            0..=16 => self.evaluate_on_stack::<16>(params),
+            17..=96 => self.evaluate_on_stack::<96>(params),
+            n => {
+                let mut slots: Vec<OnceCell<Value<'_>>> = Vec::with_capacity(n);
+                slots.resize_with(n, OnceCell::new);
+                self.evaluate_in(params, &slots)
+            }
+        }
+    }
+
+    fn evaluate_on_stack<const N: usize>(&self, params: &Params<'_>) -> Result<Endpoint> {
+        let slots: [OnceCell<Value<'_>>; N] = std::array::from_fn(|_| OnceCell::new());
+        self.evaluate_in(params, slots.get(..self.slot_count).unwrap_or(&slots))
+    }
+
+    fn evaluate_in<'s>(
+        &'s self,
+        params: &'s Params<'_>,
+        slots: &'s [OnceCell<Value<'s>>],
+    ) -> Result<Endpoint> {
         for (i, decl) in self.params.iter().enumerate() {
             let given = params.values.get(i).and_then(Option::as_ref);
             let value = match given.or(decl.default_value()) {
@@ -189,7 +210,7 @@ impl RuleSet {
         }
         let eval = Eval {
             partitions: &self.partitions,
-            slots: &slots,
+            slots,
             evaluated: &self.evaluated,
             first_evaluated: self.params.len(),
         };
@@ -414,7 +435,11 @@ impl<'s> Eval<'s> {
         Ok(match p {
             PropExpr::Null => Document::Null,
             PropExpr::Array(items) => {
-                Document::Array(items.iter().map(|i| self.prop(i)).collect::<Result<_>>()?)
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    out.push(self.prop(item)?);
+                }
+                Document::Array(out)
             }
             PropExpr::Object(entries) => {
                 let mut out = Vec::with_capacity(entries.len());
@@ -428,6 +453,10 @@ impl<'s> Eval<'s> {
             }
             PropExpr::Expr(Expr::Template(Template::Literal(s))) => Document::String(s.to_string()),
             PropExpr::Expr(Expr::Bool(b)) => Document::Bool(*b),
+            PropExpr::Expr(Expr::Template(Template::Single(var))) => match self.var(var) {
+                Value::Str(s) => Document::String(s.to_owned()),
+                other => self.document(other),
+            },
             PropExpr::Expr(e) => self.document(self.expr(e)?),
         })
     }
@@ -783,4 +812,44 @@ fn arn_document(src: &str, parts: &ArnParts) -> Document {
         (Key::Static("accountId"), s(&parts.account_id)),
         (Key::Static("resourceId"), Document::Array(ids)),
     ]))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::partition::Partitions;
+    use crate::ruleset::RuleSet;
+
+    /// Rule sets with more slots than fit on the stack take the heap path, with the same
+    /// results.
+    #[test]
+    fn many_slots_take_the_heap_path() {
+        let mut rules: Vec<String> = (0..120)
+            .map(|i| {
+                format!(
+                    r#"{{"type": "error", "error": "rule {i}", "conditions": [
+                        {{"fn": "uriEncode", "argv": ["{{Region}}-{i}"], "assign": "e"}},
+                        {{"fn": "stringEquals", "argv": [{{"ref": "e"}}, "x-{i}"]}}]}}"#
+                )
+            })
+            .collect();
+        rules.push(r#"{"type": "endpoint", "conditions": [], "endpoint": {"url": "https://{Region}.example.com"}}"#.to_owned());
+        let json = format!(
+            r#"{{"version": "1.0", "parameters": {{"Region": {{"type": "string", "required": true}}}},
+                "rules": [{}]}}"#,
+            rules.join(",")
+        );
+        let rules = RuleSet::compile(&json, Partitions::shipped().unwrap()).unwrap();
+        assert!(rules.slot_count > 96, "{}", rules.slot_count);
+        let cases =
+            [("x", Err("rule 0")), ("y", Ok("https://y.example.com")), ("x", Err("rule 0"))];
+        for (region, want) in cases {
+            let mut params = rules.params();
+            params.set("Region", region).unwrap();
+            let got = rules.resolve(&params);
+            match want {
+                Ok(url) => assert_eq!(got.unwrap().url(), url),
+                Err(message) => assert_eq!(got.unwrap_err().message(), message),
+            }
+        }
+    }
 }
