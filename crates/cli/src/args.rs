@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     name = "signet",
     version,
     about = "Debug AWS authentication: which credentials won, why a signature does not match; sign, presign and send signed requests",
-    after_help = "Example:\n  signet sign --service sts --time 20150830T123600Z --explain https://sts.us-east-1.amazonaws.com/\n\n\
+    after_help = "Example:\n  signet sign --service sts --region us-east-1 --explain https://sts.us-east-1.amazonaws.com/\n\n\
 Exit codes: 0 success; 1 the operation failed; 2 bad arguments or settings; 3 a check found a problem\n\
 (config check errors, verify rejected, diff-signature found a difference); 4 curl got an HTTP error status."
 )]

@@ -170,7 +170,7 @@ impl Signed {
     /// blank line and the body.
     pub(crate) fn http_text(&self, request: &Request) -> Vec<u8> {
         let mut out = format!("{} {} HTTP/1.1\n", request.method, request.target).into_bytes();
-        for (name, value) in &request.headers {
+        for (name, value) in request.headers.iter().filter(|(n, _)| !self.replaces(n)) {
             out.extend_from_slice(format!("{name}:{value}\n").as_bytes());
         }
         for (name, value) in &self.added {
@@ -183,17 +183,19 @@ impl Signed {
         out
     }
 
+    /// Whether the signature sets header `name` (an earlier signature's headers are dropped).
+    fn replaces(&self, name: &str) -> bool {
+        name.eq_ignore_ascii_case("authorization")
+            || self.added.iter().any(|(a, _)| a.eq_ignore_ascii_case(name))
+    }
+
     /// Every header to send: the request's own (minus any the signature replaces) and the
     /// signature's.
     pub(crate) fn all_headers(&self, request: &Request) -> Vec<(String, String)> {
-        let replaced = |n: &str| {
-            n.eq_ignore_ascii_case("authorization")
-                || self.added.iter().any(|(a, _)| a.eq_ignore_ascii_case(n))
-        };
         let mut out: Vec<(String, String)> = request
             .headers
             .iter()
-            .filter(|(n, _)| !replaced(n))
+            .filter(|(n, _)| !self.replaces(n))
             .map(|(n, v)| (n.clone(), v.trim().to_owned()))
             .collect();
         out.extend(self.added.iter().map(|(n, v)| ((*n).to_owned(), v.clone())));

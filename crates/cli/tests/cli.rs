@@ -953,3 +953,25 @@ fn json_output_for_scripts() {
         "#]],
     );
 }
+
+#[test]
+fn signing_again_replaces_the_old_signature_headers() {
+    let home = home("resign", None, None);
+    let mut args =
+        vec!["sign", "--service", "service", "--region", "us-east-1", "--time", "20150830T123600Z"];
+    args.extend(KEYS);
+    args.extend([
+        "-H",
+        "Authorization: AWS4-HMAC-SHA256 Credential=OLD",
+        "-H",
+        "x-amz-date: 20000101T000000Z",
+        "https://example.amazonaws.com/",
+    ]);
+    let (code, stdout, stderr) = run(signet(&home).args(&args));
+    assert_eq!(code, 0, "{stderr}");
+    // Exactly the suite's get-vanilla signed request: the old headers are gone.
+    assert_eq!(
+        stdout,
+        "GET / HTTP/1.1\nHost:example.amazonaws.com\nX-Amz-Date:20150830T123600Z\nAuthorization:AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31\n\n"
+    );
+}
