@@ -18,7 +18,7 @@ use crate::ruleset::{
     Attr, Call, EndpointTemplate, Evaluated, Expr, Fast, Func, ParamValue, Part, PathSeg, PropExpr,
     RuleSet, Template, Test, Var,
 };
-use crate::stdlib::{self, ArnParts, UrlParts};
+use crate::stdlib::{self, ARN_IDS, ArnParts, UrlParts};
 
 #[derive(Debug, Clone)]
 enum Value<'s> {
@@ -385,9 +385,29 @@ impl<'s> Eval<'s> {
         let Some(value) = self.slots.get(var.slot).and_then(OnceCell::get) else {
             return Value::None;
         };
-        if var.path.is_empty() {
-            return value.view();
+        match (var.path.as_slice(), value) {
+            ([], _) => return value.view(),
+            // The common one-key reads, without the general stepping.
+            ([PathSeg::Key(key)], Value::Partition(i)) => {
+                return self.partitions.get(*i).map_or(Value::None, |p| partition_attr(p, key));
+            }
+            ([PathSeg::Key(key)], Value::Arn(arn)) => {
+                let (src, parts) = (&arn.0, &arn.1);
+                let field = match key {
+                    Attr::Partition => &parts.partition,
+                    Attr::Service => &parts.service,
+                    Attr::Region => &parts.region,
+                    Attr::AccountId => &parts.account_id,
+                    _ => return self.step_var(value, var),
+                };
+                return cow_slice(src, field);
+            }
+            _ => {}
         }
+        self.step_var(value, var)
+    }
+
+    fn step_var(&self, value: &'s Value<'s>, var: &'s Var) -> Value<'s> {
         // Step from the slot's value itself rather than from a view of it.
         let (next, used) = step(self.partitions, value, &var.path);
         match var.path.get(used..) {
@@ -686,6 +706,11 @@ fn step<'x>(p: &'x Partitions, v: &Value<'x>, path: &[PathSeg]) -> (Value<'x>, u
                         resource.start + r.start..resource.start + r.end
                     };
                     match path.get(1) {
+                        Some(PathSeg::Index(n)) if *n >= parts.id_count => (Value::None, 2),
+                        Some(PathSeg::Index(n)) if *n < ARN_IDS => match parts.ids.get(*n) {
+                            Some(r) => (cow_slice(src, r), 2),
+                            None => (Value::None, 2),
+                        },
                         Some(PathSeg::Index(n)) => match resource_id_ranges(text).nth(*n) {
                             Some(r) => (cow_slice(src, &at(r)), 2),
                             None => (Value::None, 2),

@@ -144,7 +144,15 @@ pub(crate) struct ArnParts {
     pub(crate) region: Range<usize>,
     pub(crate) account_id: Range<usize>,
     pub(crate) resource: Range<usize>,
+    /// The first pieces of the resource split on `:` and `/` (`resourceId[n]`), so that
+    /// reading one is an index; `id_count` counts all of them.
+    pub(crate) ids: [Range<usize>; ARN_IDS],
+    pub(crate) id_count: usize,
 }
+
+/// How many resource-id pieces an `ArnParts` keeps at hand (S3 access points use 2, Outposts
+/// 4); later ones are found by splitting again.
+pub(crate) const ARN_IDS: usize = 4;
 
 /// `aws.parseArn`: `arn:partition:service:region:account:resource` with a non-empty
 /// partition, service and resource.
@@ -172,7 +180,18 @@ pub(crate) fn parse_arn(input: &str) -> Option<ArnParts> {
     if partition.is_empty() || service.is_empty() || resource.is_empty() {
         return None;
     }
-    Some(ArnParts { partition, service, region, account_id, resource })
+    let mut ids = [0..0, 0..0, 0..0, 0..0];
+    let mut id_count = 0;
+    let mut start = resource.start;
+    let ends = input.bytes().enumerate().skip(start).filter(|(_, b)| *b == b':' || *b == b'/');
+    for end in ends.map(|(i, _)| i).chain(std::iter::once(input.len())) {
+        if let Some(id) = ids.get_mut(id_count) {
+            *id = start..end;
+        }
+        id_count += 1;
+        start = end + 1;
+    }
+    Some(ArnParts { partition, service, region, account_id, resource, ids, id_count })
 }
 
 #[cfg(test)]
@@ -203,6 +222,14 @@ mod tests {
         let s = "arn:aws:s3:us-east-1:123:accesspoint/x";
         let p = parse_arn(s).unwrap();
         assert_eq!((&s[p.region], &s[p.resource]), ("us-east-1", "accesspoint/x"));
+        assert_eq!(
+            (&s[p.ids[0].clone()], &s[p.ids[1].clone()], p.id_count),
+            ("accesspoint", "x", 2)
+        );
+        let s = "arn:aws:s3-outposts:us-west-2:123:outpost/op-01:accesspoint/ap/x:y";
+        let p = parse_arn(s).unwrap();
+        let ids: Vec<&str> = p.ids.iter().map(|r| &s[r.clone()]).collect();
+        assert_eq!((ids, p.id_count), (vec!["outpost", "op-01", "accesspoint", "ap"], 6));
         assert_eq!(parse_arn("arn:aws:s3:::"), None);
         assert_eq!(parse_arn("arn:aws:s3:us-east-1:123"), None);
     }
