@@ -272,8 +272,12 @@ pub(crate) struct SignArgs {
     /// Print the session token instead of `** redacted **`.
     #[arg(long)]
     pub(crate) show_secrets: bool,
+    /// The request as raw HTTP (`GET / HTTP/1.1`, headers, a blank line, the body), as the
+    /// AWS test suite's `request.txt`, instead of `-X`, `-H`, `-d` and the URL.
+    #[arg(long, value_name = "FILE", conflicts_with = "url", required_unless_present = "url")]
+    pub(crate) request_file: Option<PathBuf>,
     #[command(flatten)]
-    pub(crate) request: RequestArgs,
+    pub(crate) request: Option<RequestArgs>,
 }
 
 /// `signet verify`. `Debug` shows the secret as `** redacted **`.

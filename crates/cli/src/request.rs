@@ -41,6 +41,22 @@ impl Request {
         Ok(Self { method: args.method.clone(), scheme, authority, target, headers, body })
     }
 
+    /// From `--request-file` (raw HTTP) or the command line's `-X`, `-H`, `-d` and URL.
+    pub(crate) fn from_file_or_args(
+        file: Option<&std::path::Path>,
+        args: Option<&RequestArgs>,
+    ) -> Result<Self, Error> {
+        match (file, args) {
+            (Some(path), _) => {
+                let raw = std::fs::read(path)
+                    .map_err(|e| Error::usage(format!("cannot read {}: {e}", path.display())))?;
+                Self::parse_raw(&raw)
+            }
+            (None, Some(args)) => Self::from_args(args),
+            (None, None) => Err(Error::usage("no request").hint("give --request-file or a URL")),
+        }
+    }
+
     /// From raw HTTP/1.1 text: a request line, header lines, a blank line, the body. Line
     /// ends may be `\n` or `\r\n`.
     pub(crate) fn parse_raw(text: &[u8]) -> Result<Self, Error> {

@@ -226,7 +226,7 @@ fn explanation_json(signing: &Signing, e: &Working, show: bool) -> serde_json::V
 /// `signet sign`.
 pub(crate) fn sign(ctx: &Context, args: &SignArgs, out: &mut Vec<u8>) -> Result<u8, Error> {
     let signing = Signing::from_args(ctx, &args.signing)?;
-    let request = Request::from_args(&args.request)?;
+    let request = Request::from_file_or_args(args.request_file.as_deref(), args.request.as_ref())?;
     let show = args.show_secrets;
     if args.presign {
         let (url, explanation) = presign_request(&signing, &request, args.expires)?;

@@ -11,17 +11,7 @@ use crate::sign::write_json;
 
 /// `signet verify`.
 pub(crate) fn verify(ctx: &Context, args: &VerifyArgs, out: &mut Vec<u8>) -> Result<u8, Error> {
-    let request = match (&args.request_file, &args.request) {
-        (Some(path), _) => {
-            let raw = std::fs::read(path)
-                .map_err(|e| Error::usage(format!("cannot read {}: {e}", path.display())))?;
-            Request::parse_raw(&raw)?
-        }
-        (None, Some(request)) => Request::from_args(request)?,
-        (None, None) => {
-            return Err(Error::usage("no request to check").hint("give --request-file or a URL"));
-        }
-    };
+    let request = Request::from_file_or_args(args.request_file.as_deref(), args.request.as_ref())?;
     let now = ctx.time(args.time.as_deref())?;
     let scope = credential_scope(&request);
     let region = ctx

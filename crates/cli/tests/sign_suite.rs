@@ -60,8 +60,9 @@ fn cases(suite: &str) -> Vec<Case> {
     out
 }
 
-/// The arguments that describe a case on the command line.
-fn args(case: &Case) -> Vec<String> {
+/// The arguments that describe a case on the command line: `-X`, `-H`, `-d` and the URL,
+/// or (`from_file`) the case's `request.txt` as `--request-file`.
+fn case_args(case: &Case, from_file: bool) -> Vec<String> {
     let c = &case.context;
     let mut a: Vec<String> = vec![
         "sign".into(),
@@ -75,21 +76,28 @@ fn args(case: &Case) -> Vec<String> {
         c["credentials"]["access_key_id"].as_str().unwrap().into(),
         "--secret-access-key".into(),
         c["credentials"]["secret_access_key"].as_str().unwrap().into(),
-        "-X".into(),
-        case.method.clone(),
     ];
     if let Some(token) = c["credentials"]["token"].as_str() {
         a.extend(["--session-token".into(), token.into(), "--show-secrets".into()]);
     }
+    a.push("--explain".into());
+    if from_file {
+        a.extend(["--request-file".into(), case.dir.join("request.txt").display().to_string()]);
+        return a;
+    }
+    a.extend(["-X".into(), case.method.clone()]);
     for h in &case.headers {
         a.extend(["-H".into(), h.clone()]);
     }
     if let Some(body) = &case.body {
         a.extend(["-d".into(), body.clone()]);
     }
-    a.push("--explain".into());
     a.push(format!("https://{}{}", case.host, case.target));
     a
+}
+
+fn args(case: &Case) -> Vec<String> {
+    case_args(case, false)
 }
 
 fn signed_headers(canonical_request: &str) -> &str {
@@ -104,17 +112,24 @@ fn header_signing_reproduces_the_suite_byte_for_byte() {
         let sts = read(&case.dir, "header-string-to-sign.txt");
         let sig = read(&case.dir, "header-signature.txt");
         let signed = read(&case.dir, "header-signed-request.txt");
-        let mut a = args(&case);
-        if case.context["sign_body"] == true {
-            a.insert(1, "--content-sha256".into());
-        }
-        let (code, stdout, stderr) = run(signet(&home).args(&a));
-        assert_eq!(code, 0, "{}: {stderr}", case.name);
         let expected = format!(
             "Canonical request:\n{creq}\n\nString to sign:\n{sts}\n\nSigned headers: {}\nSignature: {sig}\n\nSigned request:\n{signed}",
             signed_headers(&creq)
         );
-        assert_eq!(stdout, expected, "{}: `signet {}`", case.name, a.join(" "));
+        // The request as arguments, then as the suite's own request.txt.
+        for from_file in [false, true] {
+            let mut a = case_args(&case, from_file);
+            if case.context["sign_body"] == true {
+                a.insert(1, "--content-sha256".into());
+            }
+            let (code, stdout, stderr) = run(signet(&home).args(&a));
+            assert_eq!(code, 0, "{}: {stderr}", case.name);
+            assert_eq!(stdout, expected, "{}: `signet {}`", case.name, a.join(" "));
+        }
+        let mut a = args(&case);
+        if case.context["sign_body"] == true {
+            a.insert(1, "--content-sha256".into());
+        }
 
         // The same working as JSON, exactly.
         let (code, stdout, stderr) = run(signet(&home).args(&a).args(["--output", "json"]));
