@@ -142,10 +142,12 @@ fn fuzz(args: &[String]) -> Result {
         return Err("usage: cargo xtask fuzz <crate folder, e.g. sigv4> [cases]".to_owned());
     };
     let cases = args.get(1).map_or("100000", String::as_str);
-    let pkg = format!("signet-{krate}");
-    if !deps::workspace_crates().any(|c| c == pkg) {
-        return Err(format!("no crate named {pkg}"));
-    }
+    // A folder name (`sigv4`, `signet`) or a package name (`signet-sigv4`).
+    let candidates = [krate.clone(), format!("signet-{krate}")];
+    let Some(pkg) = candidates.into_iter().find(|p| deps::workspace_crates().any(|c| c == p))
+    else {
+        return Err(format!("no crate named {krate} or signet-{krate}"));
+    };
     run(Command::new(cargo_bin())
         .args(["test", "--release", "--locked", "-p", &pkg, "--test", "fuzz"])
         .env("PROPTEST_CASES", cases))
