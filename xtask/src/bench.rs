@@ -28,7 +28,8 @@ fn print_report(criterion: &Path) -> Result {
     println!("\n{:<14} {:<12} {:>12} {:>10}", "workload", "impl", "median", "vs signet");
     for group in groups {
         let mut rows: Vec<(String, f64)> = Vec::new();
-        for f in std::fs::read_dir(group.path()).map_err(|e| e.to_string())?.filter_map(|e| e.ok()) {
+        for f in std::fs::read_dir(group.path()).map_err(|e| e.to_string())?.filter_map(|e| e.ok())
+        {
             let est = f.path().join("new/estimates.json");
             if let Ok(text) = std::fs::read_to_string(&est) {
                 if let Some(ns) = median_ns(&text) {
