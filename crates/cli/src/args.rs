@@ -247,6 +247,14 @@ pub(crate) struct SigningArgs {
     /// Add and sign `x-amz-content-sha256` (the payload hash) for any service.
     #[arg(long)]
     pub(crate) content_sha256: bool,
+    /// Leave the session token out of the signature and add it afterwards (the few services
+    /// that want it so).
+    #[arg(long)]
+    pub(crate) unsigned_session_token: bool,
+    /// Sign the path as given, without removing `.`, `..` and repeated `/` (S3 does this
+    /// with --s3; other services normalise).
+    #[arg(long)]
+    pub(crate) no_normalize_path: bool,
     /// SigV4a (`AWS4-ECDSA-P256-SHA256`): `--region` is the region set (`us-east-1,us-west-2`
     /// or `*`).
     #[arg(long)]

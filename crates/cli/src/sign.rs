@@ -6,8 +6,8 @@ use std::time::{Duration, SystemTime};
 
 use serde_json::json;
 use signet::sigv4::{
-    Credentials, Explanation, Payload, SignableRequest, Signer, SignerV4a, SigningSettings,
-    V4aExplanation,
+    Credentials, Explanation, Payload, SessionTokenMode, SignableRequest, Signer, SignerV4a,
+    SigningSettings, V4aExplanation,
 };
 
 use crate::args::{DiffArgs, PresignArgs, SignArgs, SigningArgs};
@@ -76,6 +76,12 @@ impl Signing {
         if args.content_sha256 {
             settings.content_sha256_header = true;
         }
+        if args.no_normalize_path {
+            settings.normalize_path = false;
+        }
+        if args.unsigned_session_token {
+            settings.session_token = SessionTokenMode::Exclude;
+        }
         Ok(Self {
             credentials,
             region,
@@ -133,7 +139,8 @@ pub(crate) struct Signed {
 
 /// Signs for the `Authorization` header.
 pub(crate) fn sign_request(signing: &Signing, request: &Request) -> Result<Signed, Error> {
-    let headers = request.header_pairs();
+    let owned = request.signing_headers();
+    let headers: Vec<(&str, &str)> = owned.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
     let signable =
         SignableRequest::new(&request.method, &request.target, &headers, signing.payload(request));
     let (pairs, working): (Vec<(&'static str, String)>, Working) = if signing.sigv4a {
@@ -149,6 +156,13 @@ pub(crate) fn sign_request(signing: &Signing, request: &Request) -> Result<Signe
     };
     let mut added = Vec::new();
     let mut authorization = String::new();
+    // The suite's order: the token, the date (and region set), then the payload hash.
+    let mut pairs = pairs;
+    pairs.sort_by_key(|(name, _)| match *name {
+        "x-amz-security-token" => 0,
+        "x-amz-content-sha256" => 2,
+        _ => 1,
+    });
     for (name, value) in pairs {
         let name = match name {
             "x-amz-date" => "X-Amz-Date",
@@ -276,7 +290,8 @@ pub(crate) fn presign_request(
     request: &Request,
     expires: u64,
 ) -> Result<(String, Working), Error> {
-    let headers = request.header_pairs();
+    let owned = request.signing_headers();
+    let headers: Vec<(&str, &str)> = owned.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
     let signable =
         SignableRequest::new(&request.method, &request.target, &headers, signing.payload(request));
     let expires = Duration::from_secs(expires);

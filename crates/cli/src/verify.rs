@@ -31,7 +31,8 @@ pub(crate) fn verify(ctx: &Context, args: &VerifyArgs, out: &mut Vec<u8>) -> Res
         Error::usage("the request has no credential scope to take the service from")
             .hint("pass --service")
     })?;
-    let headers = request.header_pairs();
+    let owned = request.signing_headers();
+    let headers: Vec<(&str, &str)> = owned.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
     let content_sha = request
         .headers
         .iter()

@@ -97,37 +97,37 @@ fn sign_redacts_the_session_token_unless_asked() {
         &args,
         0,
         expect![[r#"
-        Canonical request:
-        GET
-        /a%20b
+            Canonical request:
+            GET
+            /a%20b
 
-        host:bucket.s3.amazonaws.com
-        x-amz-content-sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
-        x-amz-date:20150830T123600Z
-        x-amz-security-token:** redacted **
+            host:bucket.s3.amazonaws.com
+            x-amz-content-sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
+            x-amz-date:20150830T123600Z
+            x-amz-security-token:** redacted **
 
-        host;x-amz-content-sha256;x-amz-date;x-amz-security-token
-        e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
+            host;x-amz-content-sha256;x-amz-date;x-amz-security-token
+            e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
 
-        String to sign:
-        AWS4-HMAC-SHA256
-        20150830T123600Z
-        20150830/us-east-1/s3/aws4_request
-        561455416eed43cdffd7440776c68974ba2efd55cfbb63721a7acdaee828afca
+            String to sign:
+            AWS4-HMAC-SHA256
+            20150830T123600Z
+            20150830/us-east-1/s3/aws4_request
+            561455416eed43cdffd7440776c68974ba2efd55cfbb63721a7acdaee828afca
 
-        Signed headers: host;x-amz-content-sha256;x-amz-date;x-amz-security-token
-        Signature: b1162bd4c93b4a25b5b617c636fd72470a37e3172ca121f599a081ecdcecae98
+            Signed headers: host;x-amz-content-sha256;x-amz-date;x-amz-security-token
+            Signature: b1162bd4c93b4a25b5b617c636fd72470a37e3172ca121f599a081ecdcecae98
 
-        Signed request:
-        GET /a%20b HTTP/1.1
-        Host:bucket.s3.amazonaws.com
-        X-Amz-Date:20150830T123600Z
-        X-Amz-Security-Token:** redacted **
-        x-amz-content-sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
-        Authorization:AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/s3/aws4_request, SignedHeaders=host;x-amz-content-sha256;x-amz-date;x-amz-security-token, Signature=b1162bd4c93b4a25b5b617c636fd72470a37e3172ca121f599a081ecdcecae98
+            Signed request:
+            GET /a%20b HTTP/1.1
+            Host:bucket.s3.amazonaws.com
+            X-Amz-Security-Token:** redacted **
+            X-Amz-Date:20150830T123600Z
+            x-amz-content-sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
+            Authorization:AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/s3/aws4_request, SignedHeaders=host;x-amz-content-sha256;x-amz-date;x-amz-security-token, Signature=b1162bd4c93b4a25b5b617c636fd72470a37e3172ca121f599a081ecdcecae98
 
-        --- stderr
-    "#]],
+            --- stderr
+        "#]],
     );
     let (code, stdout, _) = run(signet(&home).args(&args).arg("--show-secrets"));
     assert_eq!(code, 0);

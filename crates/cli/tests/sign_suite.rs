@@ -36,18 +36,30 @@ fn cases(suite: &str) -> Vec<Case> {
         let request = read(&dir, "request.txt");
         let (head, body) = request.split_once("\n\n").unwrap_or((&request, ""));
         let mut lines = head.lines();
-        let first: Vec<&str> = lines.next().unwrap().splitn(3, ' ').collect();
-        let headers: Vec<String> = lines.map(str::to_owned).collect();
+        let first_line = lines.next().unwrap();
+        let (method, rest) = first_line.split_once(' ').unwrap();
+        let target = rest.rsplit_once(" HTTP/").unwrap().0;
+        // Folded continuation lines join their header's value with a newline, as `-H` can
+        // carry them.
+        let mut headers: Vec<String> = Vec::new();
+        for line in lines {
+            match headers.last_mut() {
+                Some(last) if line.starts_with([' ', '\t']) => {
+                    last.push('\n');
+                    last.push_str(line);
+                }
+                _ => headers.push(line.to_owned()),
+            }
+        }
         let host = headers
             .iter()
             .find_map(|h| h.split_once(':').filter(|(n, _)| n.eq_ignore_ascii_case("host")))
             .map(|(_, v)| v.trim().to_owned())
             .unwrap();
         let context: serde_json::Value = serde_json::from_str(&read(&dir, "context.json")).unwrap();
-        assert_eq!(context["normalize"], true, "{name}: the harness signs with normalisation on");
         out.push(Case {
-            method: first[0].to_owned(),
-            target: first[1].to_owned(),
+            method: method.to_owned(),
+            target: target.to_owned(),
             headers,
             body: (!body.is_empty()).then(|| body.to_owned()),
             host,
@@ -79,6 +91,13 @@ fn case_args(case: &Case, from_file: bool) -> Vec<String> {
     ];
     if let Some(token) = c["credentials"]["token"].as_str() {
         a.extend(["--session-token".into(), token.into(), "--show-secrets".into()]);
+    }
+    // The suite's settings, as flags.
+    if c["normalize"] == false {
+        a.push("--no-normalize-path".into());
+    }
+    if c["omit_session_token"] == true {
+        a.push("--unsigned-session-token".into());
     }
     a.push("--explain".into());
     if from_file {
