@@ -34,6 +34,53 @@ pub(crate) fn extract_canonical_request(text: &str) -> Option<String> {
     if trimmed.lines().count() >= 5 { Some(trimmed.replace("\r\n", "\n")) } else { None }
 }
 
+/// The string to sign in AWS's answer, when it has one: S3's `<StringToSign>`, or the text
+/// after "The String-to-Sign should have been".
+pub(crate) fn extract_string_to_sign(text: &str) -> Option<String> {
+    if let Some(start) = text.find("<StringToSign>") {
+        let rest = text.get(start + "<StringToSign>".len()..)?;
+        let end = rest.find("</StringToSign>")?;
+        return Some(xml_unescape(rest.get(..end)?));
+    }
+    const MARK: &str = "The String-to-Sign should have been";
+    let start = text.find(MARK)?;
+    let rest = text.get(start + MARK.len()..)?;
+    let body = rest.get(rest.find('\'')? + 1..)?;
+    Some(body.get(..body.find('\'')?)?.to_owned())
+}
+
+/// What a differing string to sign (with identical canonical requests) means.
+pub(crate) fn string_to_sign_hints(expected: &str, ours: &str) -> Vec<String> {
+    let a: Vec<&str> = expected.split('\n').collect();
+    let b: Vec<&str> = ours.split('\n').collect();
+    fn line<'a>(v: &[&'a str], i: usize) -> &'a str {
+        v.get(i).copied().unwrap_or_default()
+    }
+    let mut out = Vec::new();
+    if line(&a, 1) != line(&b, 1) {
+        out.push(format!(
+            "the signing time differs (AWS {}, ours {}): sign with the time you send in X-Amz-Date (--time), and check the clock",
+            line(&a, 1),
+            line(&b, 1)
+        ));
+    }
+    let (sa, sb) = (line(&a, 2), line(&b, 2));
+    if sa != sb {
+        let parts = |s: &str| s.split('/').map(str::to_owned).collect::<Vec<_>>();
+        let (pa, pb) = (parts(sa), parts(sb));
+        for (i, what) in [(1, "region"), (2, "service")] {
+            if pa.get(i) != pb.get(i) {
+                out.push(format!(
+                    "the scope's {what} differs: AWS expects `{}`, we signed for `{}`",
+                    pa.get(i).map_or("", String::as_str),
+                    pb.get(i).map_or("", String::as_str)
+                ));
+            }
+        }
+    }
+    out
+}
+
 fn xml_unescape(text: &str) -> String {
     text.replace("&#10;", "\n")
         .replace("&lt;", "<")
@@ -148,5 +195,14 @@ mod tests {
             "POST\n/\n\nhost:sts.amazonaws.com\n\nhost\nabc"
         );
         assert_eq!(extract_canonical_request("one line"), None);
+        assert_eq!(extract_string_to_sign(msg).unwrap(), "AWS4-HMAC-SHA256\n...");
+        let xml = "<Error><StringToSign>AWS4-HMAC-SHA256\n20150830T123600Z\n20150830/us-east-1/s3/aws4_request\nabc</StringToSign></Error>";
+        let sts = extract_string_to_sign(xml).unwrap();
+        let ours = "AWS4-HMAC-SHA256\n20150830T123700Z\n20150830/eu-west-1/s3/aws4_request\nabc";
+        let hints = string_to_sign_hints(&sts, ours);
+        assert_eq!(hints.len(), 2, "{hints:?}");
+        assert!(
+            hints[1].contains("region differs: AWS expects `us-east-1`, we signed for `eu-west-1`")
+        );
     }
 }

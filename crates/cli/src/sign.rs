@@ -376,42 +376,72 @@ pub(crate) fn diff_signature(
     let ours = explanation.canonical_request.as_str();
     let diff = crate::diff::diff_lines(&expected, ours);
     let same = diff.iter().all(|l| matches!(l, crate::diff::Line::Same(_)));
-    let hints = if same { Vec::new() } else { crate::diff::hints(&expected, ours) };
-    if ctx.json() {
-        let lines: Vec<serde_json::Value> = diff
-            .iter()
-            .map(|l| match l {
-                crate::diff::Line::Same(t) => {
-                    json!({"op": "same", "line": signing.redact(t, false)})
-                }
-                crate::diff::Line::Expected(t) => {
-                    json!({"op": "aws", "line": signing.redact(t, false)})
-                }
-                crate::diff::Line::Ours(t) => {
-                    json!({"op": "ours", "line": signing.redact(t, false)})
-                }
+    let mut hints = if same { Vec::new() } else { crate::diff::hints(&expected, ours) };
+    // With identical canonical requests, the string to sign (when AWS sent it) tells the
+    // time and scope apart from the secret.
+    let aws_sts = crate::diff::extract_string_to_sign(&text).filter(|_| same);
+    let sts =
+        aws_sts.as_deref().map(|aws| crate::diff::diff_lines(aws, &explanation.string_to_sign));
+    let sts_same =
+        sts.as_ref().is_none_or(|d| d.iter().all(|l| matches!(l, crate::diff::Line::Same(_))));
+    if let Some(aws) = &aws_sts {
+        hints.extend(crate::diff::string_to_sign_hints(aws, &explanation.string_to_sign));
+    }
+    if same && sts_same {
+        hints.push(if sts.is_some() {
+            "the canonical request and string to sign are identical: the secret access key is not the one AWS has for this access key id".to_owned()
+        } else {
+            "the canonical requests are identical: the difference is in the credentials, scope or time (paste AWS's string to sign too)".to_owned()
+        });
+    }
+    let json_lines = |d: &[crate::diff::Line<'_>]| -> Vec<serde_json::Value> {
+        d.iter()
+            .map(|l| {
+                let (op, t) = match l {
+                    crate::diff::Line::Same(t) => ("same", t),
+                    crate::diff::Line::Expected(t) => ("aws", t),
+                    crate::diff::Line::Ours(t) => ("ours", t),
+                };
+                json!({"op": op, "line": signing.redact(t, false)})
             })
-            .collect();
-        write_json(out, &json!({"identical": same, "lines": lines, "hints": hints}));
-    } else if same {
-        out.extend_from_slice(b"The canonical requests are identical: the difference is in the credentials, scope or time (compare the string to sign).\n");
+            .collect()
+    };
+    if ctx.json() {
+        let mut doc =
+            json!({"identical": same && sts_same, "lines": json_lines(&diff), "hints": hints});
+        if let Some(d) = &sts {
+            doc["string_to_sign_lines"] = json_lines(d).into();
+        }
+        write_json(out, &doc);
     } else {
-        out.extend_from_slice(b"--- AWS (expected)\n+++ signet (ours)\n");
-        for line in &diff {
-            let (mark, t) = match line {
-                crate::diff::Line::Same(t) => (' ', t),
-                crate::diff::Line::Expected(t) => ('-', t),
-                crate::diff::Line::Ours(t) => ('+', t),
-            };
-            let line = format!("{mark} {}", signing.redact(t, false));
-            out.extend_from_slice(line.trim_end_matches(' ').as_bytes());
-            out.push(b'\n');
+        if !same {
+            render_diff(out, "canonical request", &diff, &signing);
+        }
+        if let Some(d) = sts.as_ref().filter(|_| !sts_same) {
+            render_diff(out, "string to sign", d, &signing);
         }
         for hint in &hints {
             out.extend_from_slice(format!("hint: {hint}\n").as_bytes());
         }
     }
-    Ok(if same { 0 } else { exit::CHECK_FAILED })
+    Ok(if same && sts_same { 0 } else { exit::CHECK_FAILED })
+}
+
+/// A unified-style line diff: ` ` in both, `-` only AWS's, `+` only ours.
+fn render_diff(out: &mut Vec<u8>, what: &str, diff: &[crate::diff::Line<'_>], signing: &Signing) {
+    out.extend_from_slice(
+        format!("--- AWS's {what} (expected)\n+++ signet's {what} (ours)\n").as_bytes(),
+    );
+    for line in diff {
+        let (mark, t) = match line {
+            crate::diff::Line::Same(t) => (' ', t),
+            crate::diff::Line::Expected(t) => ('-', t),
+            crate::diff::Line::Ours(t) => ('+', t),
+        };
+        let line = format!("{mark} {}", signing.redact(t, false));
+        out.extend_from_slice(line.trim_end_matches(' ').as_bytes());
+        out.push(b'\n');
+    }
 }
 
 /// Pretty JSON and a newline.

@@ -590,8 +590,8 @@ fn diff_signature_shows_the_differing_lines() {
         &args,
         3,
         expect![[r#"
-            --- AWS (expected)
-            +++ signet (ours)
+            --- AWS's canonical request (expected)
+            +++ signet's canonical request (ours)
               GET
             - /a%2520b
             + /a%20b
@@ -618,9 +618,43 @@ fn diff_signature_shows_the_differing_lines() {
         &same,
         0,
         expect![[r#"
-        The canonical requests are identical: the difference is in the credentials, scope or time (compare the string to sign).
+            hint: the canonical requests are identical: the difference is in the credentials, scope or time (paste AWS's string to sign too)
+            --- stderr
+        "#]],
+    );
+    // Same canonical request, but AWS's string to sign names another region.
+    std::fs::write(&aws, "<Error><Code>SignatureDoesNotMatch</Code><StringToSign>AWS4-HMAC-SHA256\n20150830T123600Z\n20150830/us-west-2/s3/aws4_request\n0a2d4b0a9b2b8bd57e1a2e4bd8c8c6ae6b2a6d3f0c4b1a1e9e9f1d1d7c1b0a1f</StringToSign><CanonicalRequest>GET\n/a%2520b\n\nhost:bucket.s3.amazonaws.com\nx-amz-content-sha256:UNSIGNED-PAYLOAD\nx-amz-date:20150830T123600Z\n\nhost;x-amz-content-sha256;x-amz-date\nUNSIGNED-PAYLOAD</CanonicalRequest></Error>").unwrap();
+    check(
+        &home,
+        &same,
+        3,
+        expect![[r#"
+        --- AWS's string to sign (expected)
+        +++ signet's string to sign (ours)
+          AWS4-HMAC-SHA256
+          20150830T123600Z
+        - 20150830/us-west-2/s3/aws4_request
+        - 0a2d4b0a9b2b8bd57e1a2e4bd8c8c6ae6b2a6d3f0c4b1a1e9e9f1d1d7c1b0a1f
+        + 20150830/us-east-1/s3/aws4_request
+        + a9cec4c78a167750999d60da4f2f2dc2945398afd0c464f34ce16c624aa1a499
+        hint: the scope's region differs: AWS expects `us-west-2`, we signed for `us-east-1`
         --- stderr
     "#]],
+    );
+    // Both identical: only the secret can differ.
+    let text = std::fs::read_to_string(&aws).unwrap();
+    let text = text.replace("us-west-2", "us-east-1").replace(
+        "0a2d4b0a9b2b8bd57e1a2e4bd8c8c6ae6b2a6d3f0c4b1a1e9e9f1d1d7c1b0a1f",
+        "a9cec4c78a167750999d60da4f2f2dc2945398afd0c464f34ce16c624aa1a499",
+    );
+    std::fs::write(&aws, text).unwrap();
+    let (code, stdout, _) = run(signet(&home).args(&same));
+    assert_eq!(
+        (code, stdout.as_str()),
+        (
+            0,
+            "hint: the canonical request and string to sign are identical: the secret access key is not the one AWS has for this access key id\n"
+        )
     );
 }
 

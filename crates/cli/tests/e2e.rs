@@ -654,8 +654,8 @@ fn diff_signature_explains_a_signature_does_not_match_answer() {
     assert_eq!(code, 3, "{stderr}");
     let stdout = stdout.replace(server.url.trim_start_matches("http://"), "127.0.0.1:PORT");
     expect_test::expect![[r#"
-        --- AWS (expected)
-        +++ signet (ours)
+        --- AWS's canonical request (expected)
+        +++ signet's canonical request (ours)
           POST
         - /api/items
         + /items
