@@ -90,11 +90,29 @@ fn xml_unescape(text: &str) -> String {
         .replace("&amp;", "&")
 }
 
+/// The largest LCS table built (lines x lines), about 32 MiB.
+const MAX_LCS_CELLS: usize = 4_000_000;
+
 /// A longest-common-subsequence line diff (canonical requests are short).
 pub(crate) fn diff_lines<'a>(expected: &'a str, ours: &'a str) -> Vec<Line<'a>> {
     let a: Vec<&str> = expected.split('\n').collect();
     let b: Vec<&str> = ours.split('\n').collect();
     let (n, m) = (a.len(), b.len());
+    if n.saturating_mul(m) > MAX_LCS_CELLS {
+        // Too large for the table (not a canonical request AWS would send): pair lines by
+        // position instead.
+        let mut out = Vec::with_capacity(n.max(m));
+        for i in 0..n.max(m) {
+            match (a.get(i), b.get(i)) {
+                (Some(x), Some(y)) if x == y => out.push(Line::Same(x)),
+                (x, y) => {
+                    out.extend(x.map(|x| Line::Expected(x)));
+                    out.extend(y.map(|y| Line::Ours(y)));
+                }
+            }
+        }
+        return out;
+    }
     // lcs[i][j]: the LCS length of a[i..] and b[j..].
     let mut lcs = vec![vec![0usize; m + 1]; n + 1];
     for i in (0..n).rev() {
@@ -180,6 +198,14 @@ mod tests {
                 Line::Same("")
             ]
         );
+    }
+
+    #[test]
+    fn huge_inputs_are_paired_by_position() {
+        let a = "x\n".repeat(3000);
+        let b = format!("y\n{}", "x\n".repeat(2999));
+        let d = diff_lines(&a, &b);
+        assert_eq!(&d[..3], [Line::Expected("x"), Line::Ours("y"), Line::Same("x")]);
     }
 
     #[test]
