@@ -1,8 +1,9 @@
-//! Evaluating a compiled rule set.
+//! Evaluating a compiled rule set: running its flattened program (`crate::flatten`).
 //!
-//! Values borrow from the parameters, the rule set and earlier assignments instead of
-//! copying: every assignment has its own slot, written at most once per resolution (a rule
-//! is visited at most once), so slots are `OnceCell`s that later values may borrow from.
+//! Values borrow from the parameters, the rule set and earlier conditions instead of
+//! copying: every distinct evaluated condition has its own slot (shared by the conditions
+//! identical to it and named by their `assign`s), written at most once per resolution, so
+//! slots are `OnceCell`s that later values may borrow from (docs/adr/0021).
 
 use std::borrow::Cow;
 use std::cell::OnceCell;
