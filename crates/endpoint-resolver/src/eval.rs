@@ -843,26 +843,21 @@ fn arn_document(src: &str, parts: &ArnParts) -> Document {
 #[cfg(test)]
 mod tests {
     use crate::partition::Partitions;
-    use crate::ruleset::RuleSet;
+    use crate::ruleset::{RuleSet, synthetic_rule_set};
 
     /// Rule sets with more slots than fit on the stack take the heap path, with the same
     /// results.
     #[test]
     fn many_slots_take_the_heap_path() {
-        let mut rules: Vec<String> = (0..120)
-            .map(|i| {
+        let json = synthetic_rule_set(
+            120,
+            |i| {
                 format!(
-                    r#"{{"type": "error", "error": "rule {i}", "conditions": [
-                        {{"fn": "uriEncode", "argv": ["{{Region}}-{i}"], "assign": "e"}},
-                        {{"fn": "stringEquals", "argv": [{{"ref": "e"}}, "x-{i}"]}}]}}"#
+                    r#"{{"fn": "uriEncode", "argv": ["{{Region}}-{i}"], "assign": "e"}},
+                    {{"fn": "stringEquals", "argv": [{{"ref": "e"}}, "x-{i}"]}}"#
                 )
-            })
-            .collect();
-        rules.push(r#"{"type": "endpoint", "conditions": [], "endpoint": {"url": "https://{Region}.example.com"}}"#.to_owned());
-        let json = format!(
-            r#"{{"version": "1.0", "parameters": {{"Region": {{"type": "string", "required": true}}}},
-                "rules": [{}]}}"#,
-            rules.join(",")
+            },
+            r#""Region": {"type": "string", "required": true}"#,
         );
         let rules = RuleSet::compile(&json, Partitions::shipped().unwrap()).unwrap();
         assert!(rules.slot_count > 96, "{}", rules.slot_count);

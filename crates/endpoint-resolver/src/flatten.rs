@@ -40,6 +40,21 @@ struct Target {
 /// whether it passed.
 type Fact = (Test, bool);
 
+/// Bounds on the work of finding jump targets, so that a hostile rule set loaded at run time
+/// cannot make compilation quadratic: only the latest facts are used and only so many
+/// sibling rules are looked past. Dropping knowledge only costs speed (the shipped rule sets
+/// stay well inside both bounds).
+const MAX_FACTS: usize = 64;
+const MAX_LOOKAHEAD: usize = 128;
+
+/// Adds a fact, forgetting the oldest beyond `MAX_FACTS`.
+fn learn(facts: &mut Vec<Fact>, fact: Fact) {
+    if facts.len() >= MAX_FACTS {
+        facts.remove(0);
+    }
+    facts.push(fact);
+}
+
 /// Where a failed condition jumps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Jumps {
@@ -98,9 +113,9 @@ fn thread(insns: &mut [Insn], always_set: &[bool]) {
         let edges = match insns.get(pc) {
             Some(Insn::Check { test, pass, fail }) => {
                 let mut on_pass = facts.clone();
-                on_pass.push((test.clone(), true));
+                learn(&mut on_pass, (test.clone(), true));
                 let mut on_fail = facts;
-                on_fail.push(fact(always_set, test, false));
+                learn(&mut on_fail, fact(always_set, test, false));
                 [Some((*pass as usize, on_pass)), Some((*fail as usize, on_fail))]
             }
             Some(Insn::Jump(to)) => [Some((*to, facts)), None],
@@ -140,11 +155,11 @@ fn follow(
             Some(Insn::Jump(to)) => target = *to,
             Some(Insn::Check { test, pass, fail }) => match verdict(test, &facts, always_set) {
                 Some(true) => {
-                    facts.push((test.clone(), true));
+                    learn(&mut facts, (test.clone(), true));
                     target = *pass as usize;
                 }
                 Some(false) => {
-                    facts.push(fact(always_set, test, false));
+                    learn(&mut facts, fact(always_set, test, false));
                     target = *fail as usize;
                 }
                 None => break,
@@ -261,7 +276,11 @@ impl Flattener {
 /// which read their slot) are decided this way: they have no effects and cannot fail with
 /// an error, so skipping them changes nothing but the time taken.
 fn first_possible(rules: &[Rule], known: &[Fact], always_set: &[bool]) -> Option<(usize, usize)> {
+    let known = known.get(known.len().saturating_sub(MAX_FACTS)..).unwrap_or(known);
     'rules: for (j, rule) in rules.iter().enumerate() {
+        if j >= MAX_LOOKAHEAD {
+            return Some((j, 0));
+        }
         let mut skip = 0;
         let mut decided = true;
         for test in &rule.conditions {
@@ -341,7 +360,7 @@ mod tests {
 
     use super::Jumps;
     use crate::partition::Partitions;
-    use crate::ruleset::{ParamType, ParamValue, RuleSet};
+    use crate::ruleset::{ParamType, ParamValue, RuleSet, synthetic_rule_set};
 
     fn json_files(dir: &Path) -> Vec<PathBuf> {
         let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -407,6 +426,36 @@ mod tests {
             }
         }
         checked
+    }
+
+    /// Thousands of siblings that all start with the same test: each failure could look past
+    /// all the rest; the lookahead bound keeps compilation linear and the answers right.
+    #[test]
+    fn wide_rule_lists_stay_correct_past_the_lookahead_bound() {
+        let json = synthetic_rule_set(
+            3000,
+            |i| {
+                format!(
+                    r#"{{"fn": "booleanEquals", "argv": [{{"ref": "Flag"}}, true]}},
+                    {{"fn": "stringEquals", "argv": [{{"ref": "Region"}}, "r{i}"]}}"#
+                )
+            },
+            r#""Region": {"type": "string", "required": true},
+            "Flag": {"type": "boolean", "required": true, "default": false}"#,
+        );
+        let partitions = Partitions::shipped().unwrap();
+        let skip = RuleSet::compile_with(&json, Arc::clone(&partitions), Jumps::SkipDecided);
+        let plain = RuleSet::compile_with(&json, partitions, Jumps::NextSibling);
+        let (skip, plain) = (skip.unwrap(), plain.unwrap());
+        for (region, flag) in
+            [("r0", true), ("r200", true), ("r2999", true), ("r7", false), ("x", true)]
+        {
+            let given = [
+                ("Region".to_owned(), ParamValue::String(region.to_owned())),
+                ("Flag".to_owned(), ParamValue::Bool(flag)),
+            ];
+            agree(&skip, &plain, &given, "wide");
+        }
     }
 
     #[test]

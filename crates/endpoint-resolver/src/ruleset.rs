@@ -929,6 +929,29 @@ fn parse_path(path: &str) -> std::result::Result<Vec<PathSeg>, String> {
     Ok(out)
 }
 
+/// A rule set for tests: `count` error rules (`rule {i}`) whose conditions `conditions(i)`
+/// gives as JSON, then an endpoint rule `https://{Region}.example.com`.
+#[cfg(test)]
+pub(crate) fn synthetic_rule_set(
+    count: usize,
+    conditions: impl Fn(usize) -> String,
+    parameters: &str,
+) -> String {
+    let mut rules: Vec<String> = (0..count)
+        .map(|i| {
+            let c = conditions(i);
+            format!(r#"{{"type": "error", "error": "rule {i}", "conditions": [{c}]}}"#)
+        })
+        .collect();
+    rules.push(
+        r#"{"type": "endpoint", "endpoint": {"url": "https://{Region}.example.com"}}"#.to_owned(),
+    );
+    format!(
+        r#"{{"version": "1.0", "parameters": {{{parameters}}}, "rules": [{}]}}"#,
+        rules.join(",")
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
