@@ -1,22 +1,23 @@
 //! The canonical request, written once and generic over where it goes.
 //!
-//! The fast path streams it into SHA-256 without ever assembling it; the explain path also
-//! keeps the text. Work space lives on the stack for ordinary requests (up to 64 headers and
-//! 64 query parameters); only the re-encoded query needs a heap buffer.
+//! The canonical request is written into a reused per-thread buffer and hashed once; its work
+//! space (lower-cased names, re-encoded query, sort tables) is reused per thread too, so
+//! steady-state signing does not allocate for it.
 
 use crate::encode::{is_unreserved, push_reencoded, write_encoded};
 use crate::error::{Error, ErrorKind, printable};
 use crate::settings::{SessionTokenMode, SigningSettings, UriEncoding};
-use crate::sink::Sink;
+use crate::sink::{Buffers, Sink};
 
-/// A header to sign: its lower-cased name (a range of the scratch buffer) and raw value.
+/// A header to sign: its lower-cased name (a range of the scratch buffer) and where its raw
+/// value is (an index into the request's headers, or past them into the signer's own).
 #[derive(Clone, Copy, Default)]
-pub(crate) struct Hdr<'a> {
+pub(crate) struct Hdr {
     name: (u32, u32),
     /// The first 24 bytes of the lower-case name, zero-padded, as big-endian words: names
     /// compare by key first, and by bytes only when both are longer than 24 bytes.
     key: [u64; 3],
-    value: &'a [u8],
+    src: u32,
 }
 
 /// Headers and query parameters beyond this many go to the heap.
@@ -78,17 +79,15 @@ pub(crate) struct Added<'a> {
 /// The sorted headers and query parameters of one canonical request. Lower-cased header
 /// names and re-encoded query components live in one scratch buffer, referenced by range.
 pub(crate) struct Canonical<'a> {
-    scratch: Vec<u8>,
-    headers: Small<Hdr<'a>>,
-    /// Indices into `headers`, in canonical order (sorting two-byte indices moves less than
-    /// sorting the headers).
-    sorted: Small<u16>,
-    /// (key start, key end, value end): the value starts at key end.
-    query: Small<(u32, u32, u32)>,
+    /// Reused per-thread work space: scratch bytes and the header and query tables.
+    w: Buffers,
+    input: &'a [(&'a str, &'a str)],
+    /// Values of the signer's own headers: date, token, content hash.
+    own: [&'a [u8]; 3],
 }
 
 /// Order of two names whose keys (first 24 bytes) are equal.
-fn cmp_names(scratch: &[u8], a: &Hdr<'_>, b: &Hdr<'_>) -> std::cmp::Ordering {
+fn cmp_names(scratch: &[u8], a: &Hdr, b: &Hdr) -> std::cmp::Ordering {
     let an = &scratch[a.name.0 as usize..a.name.1 as usize];
     let bn = &scratch[b.name.0 as usize..b.name.1 as usize];
     cmp_bytes(an, bn)
@@ -135,16 +134,16 @@ impl<'a> Canonical<'a> {
         settings: &SigningSettings,
         raw_query: &str,
         drop_auth_params: bool,
-        mut scratch: Vec<u8>,
+        mut w: Buffers,
     ) -> Result<Self, Error> {
-        scratch.clear();
-        let mut c = Canonical {
-            scratch,
-            headers: Small::with_capacity(headers.len() + 3),
-            sorted: Small::with_capacity(headers.len() + 3),
-            query: Small::with_capacity(raw_query.len() / 4),
-        };
-        for (name, value) in headers {
+        w.clear_tables();
+        let own = [
+            added.date.unwrap_or_default(),
+            added.token.unwrap_or_default(),
+            added.content_sha256.unwrap_or_default(),
+        ];
+        let mut c = Canonical { w, input: headers, own };
+        for (i, (name, value)) in headers.iter().enumerate() {
             check_name(name)?;
             check_value(name, value.as_bytes())?;
             let replaced = (added.date.is_some() && name.eq_ignore_ascii_case("x-amz-date"))
@@ -154,16 +153,17 @@ impl<'a> Canonical<'a> {
             if replaced || settings.is_excluded_fast(name) {
                 continue;
             }
-            c.push_header(name, value.as_bytes());
+            c.push_header(name, i as u32);
         }
-        if let Some(value) = added.date {
-            c.push_header("x-amz-date", value);
+        let own_src = headers.len() as u32;
+        if added.date.is_some() {
+            c.push_header("x-amz-date", own_src);
         }
-        if let Some(value) = added.token {
-            c.push_header("x-amz-security-token", value);
+        if added.token.is_some() {
+            c.push_header("x-amz-security-token", own_src + 1);
         }
-        if let Some(value) = added.content_sha256 {
-            c.push_header("x-amz-content-sha256", value);
+        if added.content_sha256.is_some() {
+            c.push_header("x-amz-content-sha256", own_src + 2);
         }
         c.sort_headers();
 
@@ -172,51 +172,55 @@ impl<'a> Canonical<'a> {
             if drop_auth_params && AUTH_PARAMS.iter().any(|a| decoded_eq(k, a)) {
                 continue;
             }
-            let ks = c.scratch.len();
-            push_reencoded(&mut c.scratch, k.as_bytes());
-            let ke = c.scratch.len();
-            push_reencoded(&mut c.scratch, v.as_bytes());
-            c.query.push((ks as u32, ke as u32, c.scratch.len() as u32));
+            let ks = c.w.scratch.len();
+            push_reencoded(&mut c.w.scratch, k.as_bytes());
+            let ke = c.w.scratch.len();
+            push_reencoded(&mut c.w.scratch, v.as_bytes());
+            c.w.query.push((ks as u32, ke as u32, c.w.scratch.len() as u32));
         }
         Ok(c)
     }
 
-    fn push_header(&mut self, name: &str, value: &'a [u8]) {
-        let start = self.scratch.len();
-        self.scratch.extend_from_slice(name.as_bytes());
-        let lower = &mut self.scratch[start..];
+    fn push_header(&mut self, name: &str, src: u32) {
+        let start = self.w.scratch.len();
+        self.w.scratch.extend_from_slice(name.as_bytes());
+        let lower = &mut self.w.scratch[start..];
         lower.make_ascii_lowercase();
         let mut padded = [0u8; 24];
         let n = lower.len().min(24);
         padded[..n].copy_from_slice(&lower[..n]);
         let key = [0, 1, 2].map(|i| u64::from_be_bytes(word(&padded[i * 8..i * 8 + 8])));
-        self.headers.push(Hdr { name: (start as u32, self.scratch.len() as u32), key, value });
+        self.w.hdrs.push(Hdr { name: (start as u32, self.w.scratch.len() as u32), key, src });
     }
 
-    fn name(&self, h: &Hdr<'_>) -> &[u8] {
-        &self.scratch[h.name.0 as usize..h.name.1 as usize]
+    fn name(&self, h: &Hdr) -> &[u8] {
+        &self.w.scratch[h.name.0 as usize..h.name.1 as usize]
+    }
+
+    /// The raw value of a header.
+    fn value(&self, h: &Hdr) -> &'a [u8] {
+        let i = h.src as usize;
+        match self.input.get(i) {
+            Some((_, v)) => v.as_bytes(),
+            None => self.own.get(i - self.input.len()).copied().unwrap_or_default(),
+        }
     }
 
     /// Orders the headers by lower-case name, repeated names in input order (headers are
     /// pushed in input order, so their index breaks ties).
     fn sort_headers(&mut self) {
-        let hdrs = self.headers.as_slice();
-        if hdrs.iter().all(|h| h.name.1 - h.name.0 <= 24) {
+        let w = &mut self.w;
+        if w.hdrs.iter().all(|h| h.name.1 - h.name.0 <= 24) {
             // The keys hold whole names: sort plain integer tuples.
-            let mut keys: Small<(u64, u64, u64, u16)> = Small::with_capacity(hdrs.len());
-            for (i, h) in hdrs.iter().enumerate() {
-                keys.push((h.key[0], h.key[1], h.key[2], i as u16));
-            }
-            keys.as_mut_slice().sort_unstable();
-            for k in keys.as_slice() {
-                self.sorted.push(k.3);
-            }
+            w.keys.extend(
+                w.hdrs.iter().enumerate().map(|(i, h)| (h.key[0], h.key[1], h.key[2], i as u16)),
+            );
+            w.keys.sort_unstable();
+            w.sorted.extend(w.keys.iter().map(|k| k.3));
         } else {
-            for i in 0..hdrs.len() {
-                self.sorted.push(i as u16);
-            }
-            let scratch = &self.scratch;
-            self.sorted.as_mut_slice().sort_unstable_by(|&a, &b| {
+            w.sorted.extend(0..w.hdrs.len() as u16);
+            let (scratch, hdrs) = (&w.scratch, &w.hdrs);
+            w.sorted.sort_unstable_by(|&a, &b| {
                 let (ha, hb) = (&hdrs[usize::from(a)], &hdrs[usize::from(b)]);
                 ha.key.cmp(&hb.key).then_with(|| cmp_names(scratch, ha, hb)).then(a.cmp(&b))
             });
@@ -224,14 +228,14 @@ impl<'a> Canonical<'a> {
     }
 
     /// The headers in canonical order.
-    fn in_order(&self) -> impl Iterator<Item = &Hdr<'a>> {
-        let hdrs = self.headers.as_slice();
-        self.sorted.as_slice().iter().map(move |&i| &hdrs[usize::from(i)])
+    fn in_order(&self) -> impl Iterator<Item = &Hdr> {
+        let hdrs = &self.w.hdrs;
+        self.w.sorted.iter().map(move |&i| &hdrs[usize::from(i)])
     }
 
     /// Whether two headers have the same name (cheaply, by key, for names up to 24 bytes).
     #[inline]
-    fn same_name(&self, a: &Hdr<'_>, b: &Hdr<'_>) -> bool {
+    fn same_name(&self, a: &Hdr, b: &Hdr) -> bool {
         let (la, lb) = (a.name.1 - a.name.0, b.name.1 - b.name.0);
         a.key == b.key && la == lb && (la <= 24 || self.name(a) == self.name(b))
     }
@@ -239,16 +243,16 @@ impl<'a> Canonical<'a> {
     /// Adds a query pair whose key is canonical already and whose value `value` writes in
     /// canonical encoding.
     pub(crate) fn push_param(&mut self, key: &[u8], value: impl FnOnce(&mut Vec<u8>)) {
-        let ks = self.scratch.len();
-        self.scratch.extend_from_slice(key);
-        let ke = self.scratch.len();
-        value(&mut self.scratch);
-        self.query.push((ks as u32, ke as u32, self.scratch.len() as u32));
+        let ks = self.w.scratch.len();
+        self.w.scratch.extend_from_slice(key);
+        let ke = self.w.scratch.len();
+        value(&mut self.w.scratch);
+        self.w.query.push((ks as u32, ke as u32, self.w.scratch.len() as u32));
     }
 
     /// Writes the signed header names, lower-case, distinct, with `sep` between them.
     pub(crate) fn write_signed_headers(&self, sink: &mut impl Sink, sep: &[u8]) {
-        let mut prev: Option<&Hdr<'_>> = None;
+        let mut prev: Option<&Hdr> = None;
         for h in self.in_order() {
             if prev.is_some_and(|p| self.same_name(p, h)) {
                 continue;
@@ -264,32 +268,32 @@ impl<'a> Canonical<'a> {
     /// Adds the `X-Amz-SignedHeaders` query parameter, copying the names from the scratch
     /// buffer itself.
     pub(crate) fn push_signed_headers_param(&mut self) {
-        let ks = self.scratch.len();
-        self.scratch.extend_from_slice(b"X-Amz-SignedHeaders");
-        let ke = self.scratch.len();
-        let mut prev: Option<Hdr<'a>> = None;
-        for i in 0..self.sorted.as_slice().len() {
-            let h = self.headers.as_slice()[usize::from(self.sorted.as_slice()[i])];
+        let ks = self.w.scratch.len();
+        self.w.scratch.extend_from_slice(b"X-Amz-SignedHeaders");
+        let ke = self.w.scratch.len();
+        let mut prev: Option<Hdr> = None;
+        for i in 0..self.w.sorted.len() {
+            let h = self.w.hdrs[usize::from(self.w.sorted[i])];
             if prev.is_some_and(|p| self.same_name(&p, &h)) {
                 continue;
             }
             if prev.is_some() {
-                self.scratch.extend_from_slice(b"%3B");
+                self.w.scratch.extend_from_slice(b"%3B");
             }
-            self.scratch.extend_from_within(h.name.0 as usize..h.name.1 as usize);
+            self.w.scratch.extend_from_within(h.name.0 as usize..h.name.1 as usize);
             prev = Some(h);
         }
-        self.query.push((ks as u32, ke as u32, self.scratch.len() as u32));
+        self.w.query.push((ks as u32, ke as u32, self.w.scratch.len() as u32));
     }
 
-    /// Gives the scratch buffer back for reuse.
-    pub(crate) fn into_scratch(self) -> Vec<u8> {
-        self.scratch
+    /// Gives the work space back for reuse.
+    pub(crate) fn into_buffers(self) -> Buffers {
+        self.w
     }
 
     /// Writes the canonical header block: `name:v1,v2\n` per distinct name.
     pub(crate) fn write_canonical_headers(&self, sink: &mut Vec<u8>) {
-        let mut prev: Option<&Hdr<'_>> = None;
+        let mut prev: Option<&Hdr> = None;
         for h in self.in_order() {
             if prev.is_some_and(|p| self.same_name(p, h)) {
                 sink.push(b',');
@@ -300,7 +304,7 @@ impl<'a> Canonical<'a> {
                 sink.extend_from_slice(self.name(h));
                 sink.push(b':');
             }
-            write_trimmed(sink, h.value);
+            write_trimmed(sink, self.value(h));
             prev = Some(h);
         }
         if prev.is_some() {
@@ -309,7 +313,8 @@ impl<'a> Canonical<'a> {
     }
 
     pub(crate) fn sort_query(&mut self) {
-        let buf = &self.scratch;
+        let w = &mut self.w;
+        let buf = &w.scratch;
         // Sort by a 16-byte prefix of the key first (zero-padded: canonical text has no zero
         // bytes, so padding keeps the order), and compare whole keys and values only on ties.
         let prefix = |p: &(u32, u32, u32)| {
@@ -319,12 +324,9 @@ impl<'a> Canonical<'a> {
             padded[..n].copy_from_slice(&key[..n]);
             u128::from_be_bytes(padded)
         };
-        let mut keyed: Small<(u128, u16)> = Small::with_capacity(self.query.as_slice().len());
-        for (i, p) in self.query.as_slice().iter().enumerate() {
-            keyed.push((prefix(p), i as u16));
-        }
-        let pairs = self.query.as_slice();
-        keyed.as_mut_slice().sort_unstable_by(|a, b| {
+        w.keyed.extend(w.query.iter().enumerate().map(|(i, p)| (prefix(p), i as u16)));
+        let pairs = &w.query;
+        w.keyed.sort_unstable_by(|a, b| {
             a.0.cmp(&b.0).then_with(|| {
                 let (a, b) = (&pairs[usize::from(a.1)], &pairs[usize::from(b.1)]);
                 let (ak, av) = (&buf[a.0 as usize..a.1 as usize], &buf[a.1 as usize..a.2 as usize]);
@@ -332,21 +334,18 @@ impl<'a> Canonical<'a> {
                 ak.cmp(bk).then_with(|| av.cmp(bv))
             })
         });
-        let mut sorted = Small::with_capacity(pairs.len());
-        for k in keyed.as_slice() {
-            sorted.push(pairs[usize::from(k.1)]);
-        }
-        self.query = sorted;
+        w.query_sorted.extend(w.keyed.iter().map(|k| pairs[usize::from(k.1)]));
+        std::mem::swap(&mut w.query, &mut w.query_sorted);
     }
 
     pub(crate) fn write_query(&self, sink: &mut impl Sink) {
-        for (i, &(ks, ke, ve)) in self.query.as_slice().iter().enumerate() {
+        for (i, &(ks, ke, ve)) in self.w.query.iter().enumerate() {
             if i > 0 {
                 sink.write(b"&");
             }
-            sink.write(&self.scratch[ks as usize..ke as usize]);
+            sink.write(&self.w.scratch[ks as usize..ke as usize]);
             sink.write(b"=");
-            sink.write(&self.scratch[ke as usize..ve as usize]);
+            sink.write(&self.w.scratch[ke as usize..ve as usize]);
         }
     }
 }
@@ -611,7 +610,8 @@ mod tests {
         let added = Added { date: None, token: None, content_sha256: None };
         let raw = "Param=v&%E1%88%B4=x&b=2&b=1&flag&a+b=c d";
         let mut q =
-            Canonical::new(&[], &added, &SigningSettings::DEFAULT, raw, false, Vec::new()).unwrap();
+            Canonical::new(&[], &added, &SigningSettings::DEFAULT, raw, false, Buffers::default())
+                .unwrap();
         q.sort_query();
         let mut out = Vec::new();
         q.write_query(&mut out);

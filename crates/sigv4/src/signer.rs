@@ -319,7 +319,8 @@ impl<'a> Signer<'a> {
             .filter(|_| token_signed(&self.settings))
             .map(str::as_bytes);
         let date = self.date_bytes();
-        let Buffers { scratch, mut creq } = Buffers::take();
+        let mut bufs = Buffers::take();
+        let mut creq = std::mem::take(&mut bufs.creq);
         let mut canon = match mode {
             Mode::Header => {
                 let added = Added {
@@ -327,14 +328,7 @@ impl<'a> Signer<'a> {
                     token,
                     content_sha256: self.settings.content_sha256_header.then(|| payload.as_bytes()),
                 };
-                Canonical::new(
-                    request.headers,
-                    &added,
-                    &self.settings,
-                    request.query,
-                    false,
-                    scratch,
-                )?
+                Canonical::new(request.headers, &added, &self.settings, request.query, false, bufs)?
             }
             Mode::Query { expires } => {
                 let added = Added { date: None, token: None, content_sha256: None };
@@ -344,7 +338,7 @@ impl<'a> Signer<'a> {
                     &self.settings,
                     request.query,
                     true,
-                    scratch,
+                    bufs,
                 )?;
                 self.push_auth_params(&mut c, expires, token);
                 c
@@ -358,7 +352,9 @@ impl<'a> Signer<'a> {
             out.extend_from_slice(&creq);
         }
         canon.write_signed_headers(names.0, names.1);
-        Buffers { scratch: canon.into_scratch(), creq }.give_back();
+        let mut bufs = canon.into_buffers();
+        bufs.creq = creq;
+        bufs.give_back();
 
         let mut mac = match self.key {
             Some(k) => k.mac(),

@@ -426,7 +426,8 @@ impl<'a> SignerV4a<'a> {
         if expires.is_none() {
             headers.push(("x-amz-region-set", self.base.region));
         }
-        let Buffers { scratch, mut creq } = Buffers::take();
+        let mut bufs = Buffers::take();
+        let mut creq = std::mem::take(&mut bufs.creq);
         let mut canon = match expires {
             None => {
                 let added = Added {
@@ -438,12 +439,12 @@ impl<'a> SignerV4a<'a> {
                         .content_sha256_header
                         .then(|| payload.as_bytes()),
                 };
-                Canonical::new(&headers, &added, &self.base.settings, &query, false, scratch)?
+                Canonical::new(&headers, &added, &self.base.settings, &query, false, bufs)?
             }
             Some(expires) => {
                 let added = Added { date: None, token: None, content_sha256: None };
                 let mut c =
-                    Canonical::new(&headers, &added, &self.base.settings, &query, true, scratch)?;
+                    Canonical::new(&headers, &added, &self.base.settings, &query, true, bufs)?;
                 c.push_param(b"X-Amz-Algorithm", |b| b.extend_from_slice(ALGORITHM_V4A.as_bytes()));
                 c.push_param(b"X-Amz-Credential", |b| self.write_credential(b));
                 c.push_param(b"X-Amz-Date", |b| b.extend_from_slice(date));
@@ -469,7 +470,9 @@ impl<'a> SignerV4a<'a> {
         let mut names = String::new();
         canon.write_signed_headers(&mut names, b";");
         let out = creq.clone();
-        Buffers { scratch: canon.into_scratch(), creq }.give_back();
+        let mut bufs = canon.into_buffers();
+        bufs.creq = creq;
+        bufs.give_back();
         Ok((out, names))
     }
 }

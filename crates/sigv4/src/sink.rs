@@ -3,6 +3,8 @@
 
 use sha2::{Digest, Sha256};
 
+use crate::canonical::Hdr;
+
 /// A byte sink for canonical text.
 pub(crate) trait Sink {
     fn write(&mut self, bytes: &[u8]);
@@ -27,10 +29,17 @@ impl Sink for String {
 }
 
 /// Work buffers reused across signatures on one thread, so that steady-state signing does not
-/// allocate for the canonical request or its scratch space.
+/// allocate for the canonical request or its work space.
+#[derive(Default)]
 pub(crate) struct Buffers {
     pub(crate) scratch: Vec<u8>,
     pub(crate) creq: Vec<u8>,
+    pub(crate) hdrs: Vec<Hdr>,
+    pub(crate) sorted: Vec<u16>,
+    pub(crate) keys: Vec<(u64, u64, u64, u16)>,
+    pub(crate) query: Vec<(u32, u32, u32)>,
+    pub(crate) query_sorted: Vec<(u32, u32, u32)>,
+    pub(crate) keyed: Vec<(u128, u16)>,
 }
 
 /// Buffers larger than this are not kept after use.
@@ -43,23 +52,34 @@ thread_local! {
 impl Buffers {
     /// This thread's buffers (emptied), or new ones.
     pub(crate) fn take() -> Self {
-        BUFFERS
-            .with(|b| b.try_borrow_mut().ok().and_then(|mut b| b.take()))
-            .unwrap_or_else(|| Buffers { scratch: Vec::new(), creq: Vec::new() })
+        BUFFERS.with(|b| b.try_borrow_mut().ok().and_then(|mut b| b.take())).unwrap_or_default()
     }
 
     /// Gives the buffers back for the next signature on this thread.
     pub(crate) fn give_back(mut self) {
-        if self.scratch.capacity() > KEEP || self.creq.capacity() > KEEP {
+        if self.scratch.capacity() > KEEP || self.creq.capacity() > KEEP || self.hdrs.len() > 1024 {
             return;
         }
-        self.scratch.clear();
         self.creq.clear();
+        self.clear_tables();
         BUFFERS.with(|b| {
             if let Ok(mut b) = b.try_borrow_mut() {
                 *b = Some(self);
             }
         });
+    }
+}
+
+impl Buffers {
+    /// Empties everything but the canonical-request buffer.
+    pub(crate) fn clear_tables(&mut self) {
+        self.scratch.clear();
+        self.hdrs.clear();
+        self.sorted.clear();
+        self.keys.clear();
+        self.query.clear();
+        self.query_sorted.clear();
+        self.keyed.clear();
     }
 }
 
