@@ -183,9 +183,8 @@ impl<'a> Canonical<'a> {
 
     fn push_header(&mut self, name: &str, src: u32) {
         let start = self.w.scratch.len();
-        self.w.scratch.extend_from_slice(name.as_bytes());
-        let lower = &mut self.w.scratch[start..];
-        lower.make_ascii_lowercase();
+        self.w.scratch.extend(name.bytes().map(|b| b.to_ascii_lowercase()));
+        let lower = &self.w.scratch[start..];
         let mut padded = [0u8; 24];
         let n = lower.len().min(24);
         padded[..n].copy_from_slice(&lower[..n]);

@@ -346,12 +346,17 @@ impl<'a> Signer<'a> {
         };
         canon.sort_query();
 
-        write_canonical_request(&mut creq, request, &canon, &self.settings, payload.as_bytes());
+        let signed =
+            write_canonical_request(&mut creq, request, &canon, &self.settings, payload.as_bytes());
         let creq_hash = sha256(&creq);
         if let Some(out) = creq_out {
             out.extend_from_slice(&creq);
         }
-        canon.write_signed_headers(names.0, names.1);
+        match creq.get(signed) {
+            // The `;`-separated list is already a line of the canonical request.
+            Some(list) if names.1 == b";" => names.0.write(list),
+            _ => canon.write_signed_headers(names.0, names.1),
+        }
         let mut bufs = canon.into_buffers();
         bufs.creq = creq;
         bufs.give_back();
@@ -454,7 +459,8 @@ impl fmt::Debug for Signer<'_> {
     }
 }
 
-/// Writes the canonical request from collected and sorted headers and query.
+/// Writes the canonical request from collected and sorted headers and query, and returns
+/// where its signed-headers line is.
 #[inline]
 pub(crate) fn write_canonical_request(
     sink: &mut Vec<u8>,
@@ -462,7 +468,7 @@ pub(crate) fn write_canonical_request(
     canon: &Canonical<'_>,
     settings: &SigningSettings,
     payload: &[u8],
-) {
+) -> std::ops::Range<usize> {
     sink.write(request.method.as_bytes());
     sink.write(b"\n");
     write_canonical_uri(sink, request.path, settings);
@@ -471,9 +477,12 @@ pub(crate) fn write_canonical_request(
     sink.write(b"\n");
     canon.write_canonical_headers(sink);
     sink.write(b"\n");
+    let start = sink.len();
     canon.write_signed_headers(sink, b";");
+    let end = sink.len();
     sink.write(b"\n");
     sink.write(payload);
+    start..end
 }
 
 fn payload_owned(p: &PayloadHash<'_>) -> ContentSha256 {
