@@ -175,6 +175,7 @@ impl<'a> Canonical<'a> {
             let ks = c.w.scratch.len();
             push_reencoded(&mut c.w.scratch, k.as_bytes());
             let ke = c.w.scratch.len();
+            c.w.scratch.push(b'=');
             push_reencoded(&mut c.w.scratch, v.as_bytes());
             c.w.query.push((ks as u32, ke as u32, c.w.scratch.len() as u32));
         }
@@ -245,6 +246,7 @@ impl<'a> Canonical<'a> {
         let ks = self.w.scratch.len();
         self.w.scratch.extend_from_slice(key);
         let ke = self.w.scratch.len();
+        self.w.scratch.push(b'=');
         value(&mut self.w.scratch);
         self.w.query.push((ks as u32, ke as u32, self.w.scratch.len() as u32));
     }
@@ -270,6 +272,7 @@ impl<'a> Canonical<'a> {
         let ks = self.w.scratch.len();
         self.w.scratch.extend_from_slice(b"X-Amz-SignedHeaders");
         let ke = self.w.scratch.len();
+        self.w.scratch.push(b'=');
         let mut prev: Option<Hdr> = None;
         for i in 0..self.w.sorted.len() {
             let h = self.w.hdrs[usize::from(self.w.sorted[i])];
@@ -328,8 +331,11 @@ impl<'a> Canonical<'a> {
         w.keyed.sort_unstable_by(|a, b| {
             a.0.cmp(&b.0).then_with(|| {
                 let (a, b) = (&pairs[usize::from(a.1)], &pairs[usize::from(b.1)]);
-                let (ak, av) = (&buf[a.0 as usize..a.1 as usize], &buf[a.1 as usize..a.2 as usize]);
-                let (bk, bv) = (&buf[b.0 as usize..b.1 as usize], &buf[b.1 as usize..b.2 as usize]);
+                // The value starts after the `=` that follows the key.
+                let (ak, av) =
+                    (&buf[a.0 as usize..a.1 as usize], &buf[a.1 as usize + 1..a.2 as usize]);
+                let (bk, bv) =
+                    (&buf[b.0 as usize..b.1 as usize], &buf[b.1 as usize + 1..b.2 as usize]);
                 ak.cmp(bk).then_with(|| av.cmp(bv))
             })
         });
@@ -338,13 +344,12 @@ impl<'a> Canonical<'a> {
     }
 
     pub(crate) fn write_query(&self, sink: &mut impl Sink) {
-        for (i, &(ks, ke, ve)) in self.w.query.iter().enumerate() {
+        // Each pair is stored as `key=value`, contiguous.
+        for (i, &(ks, _, ve)) in self.w.query.iter().enumerate() {
             if i > 0 {
                 sink.write(b"&");
             }
-            sink.write(&self.w.scratch[ks as usize..ke as usize]);
-            sink.write(b"=");
-            sink.write(&self.w.scratch[ke as usize..ve as usize]);
+            sink.write(&self.w.scratch[ks as usize..ve as usize]);
         }
     }
 }
