@@ -14,8 +14,7 @@
 #[path = "../tests/support/iam.rs"]
 #[allow(dead_code)]
 mod iam;
-#[path = "../tests/support/moto.rs"]
-mod moto;
+use signet_test_support::moto;
 
 use std::path::PathBuf;
 use std::process::{Command, ExitCode};

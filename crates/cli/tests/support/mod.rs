@@ -3,7 +3,8 @@
 #![allow(dead_code, unreachable_pub)]
 
 pub mod http;
-pub mod moto;
+#[allow(unused_imports)] // each test binary uses part of the support
+pub use signet_test_support::moto;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};

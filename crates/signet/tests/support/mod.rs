@@ -1,5 +1,5 @@
 //! Test support shared by the integration tests (and, for `moto` and `iam`, the demo example).
 #![allow(dead_code)]
 pub(crate) mod iam;
-pub(crate) mod mock;
-pub(crate) mod moto;
+#[allow(unused_imports)] // each test binary uses part of the support
+pub(crate) use signet_test_support::{mock, moto};

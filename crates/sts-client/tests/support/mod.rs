@@ -1,3 +1,3 @@
 //! Test support shared by the integration tests.
-pub(crate) mod mock;
-pub(crate) mod moto;
+#[allow(unused_imports)] // each test binary uses part of the support
+pub(crate) use signet_test_support::{mock, moto};

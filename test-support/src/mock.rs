@@ -1,7 +1,6 @@
 //! A scripted HTTP/1.1 server on 127.0.0.1:0 for what moto does not do: each connection
 //! reads one request and answers with the next scripted response, and every request is
 //! recorded for the test to inspect.
-#![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener};
@@ -10,14 +9,18 @@ use std::time::Duration;
 
 /// One scripted answer.
 #[derive(Debug, Clone)]
-pub(crate) struct Reply {
-    pub(crate) status: u16,
-    pub(crate) headers: Vec<(String, String)>,
-    pub(crate) body: Vec<u8>,
+pub struct Reply {
+    /// HTTP status code.
+    pub status: u16,
+    /// Response headers, in order.
+    pub headers: Vec<(String, String)>,
+    /// Response body.
+    pub body: Vec<u8>,
 }
 
 impl Reply {
-    pub(crate) fn new(status: u16, body: impl Into<Vec<u8>>) -> Self {
+    /// A reply with this status and body, as `text/xml`.
+    pub fn new(status: u16, body: impl Into<Vec<u8>>) -> Self {
         Self {
             status,
             headers: vec![("content-type".into(), "text/xml".into())],
@@ -25,7 +28,8 @@ impl Reply {
         }
     }
 
-    pub(crate) fn header(mut self, name: &str, value: &str) -> Self {
+    /// Adds a header.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
         self.headers.push((name.into(), value.into()));
         self
     }
@@ -33,27 +37,33 @@ impl Reply {
 
 /// A request as received.
 #[derive(Debug, Clone)]
-pub(crate) struct Recorded {
-    pub(crate) method: String,
-    pub(crate) target: String,
-    pub(crate) headers: Vec<(String, String)>,
-    pub(crate) body: String,
+pub struct Recorded {
+    /// The request method.
+    pub method: String,
+    /// The request target (path and query).
+    pub target: String,
+    /// The request headers, in order.
+    pub headers: Vec<(String, String)>,
+    /// The request body as text.
+    pub body: String,
 }
 
 impl Recorded {
-    pub(crate) fn header(&self, name: &str) -> Option<&str> {
+    /// The first value of a header, by case-insensitive name.
+    pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 }
 
 /// The server; it stops accepting when the script runs out (later requests get a 500).
-pub(crate) struct MockServer {
+pub struct MockServer {
     addr: SocketAddr,
     requests: Arc<Mutex<Vec<Recorded>>>,
 }
 
 impl MockServer {
-    pub(crate) fn start(script: Vec<Reply>) -> MockServer {
+    /// Starts the server; it answers with `script` in order, one reply per connection.
+    pub fn start(script: Vec<Reply>) -> MockServer {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
         let addr = listener.local_addr().expect("local addr");
         let requests = Arc::new(Mutex::new(Vec::new()));
@@ -83,11 +93,13 @@ impl MockServer {
         MockServer { addr, requests }
     }
 
-    pub(crate) fn url(&self) -> String {
+    /// `http://127.0.0.1:PORT`.
+    pub fn url(&self) -> String {
         format!("http://{}", self.addr)
     }
 
-    pub(crate) fn requests(&self) -> Vec<Recorded> {
+    /// Every request received so far.
+    pub fn requests(&self) -> Vec<Recorded> {
         self.requests.lock().unwrap().clone()
     }
 }

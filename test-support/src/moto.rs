@@ -5,9 +5,7 @@
 //!
 //! The server runs under `sh -c "moto_server ... & p=$!; echo $p; read _; kill $p"` with the
 //! shell's stdin piped from this process: dropping the handle, or the process ending for any
-//! reason, closes the pipe, `read` returns and the shell kills moto. Copy this file to use the
-//! pattern in another crate.
-#![allow(dead_code)]
+//! reason, closes the pipe, `read` returns and the shell kills moto.
 
 use std::io::{BufRead, BufReader};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -16,19 +14,19 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// A running moto server.
-pub(crate) struct Moto {
+pub struct Moto {
     child: Child,
     stdin: Option<ChildStdin>,
     addr: SocketAddr,
 }
 
 /// Where the moto server binary is; panics (failing the test) with the fix when it is missing.
-pub(crate) fn moto_server_path() -> PathBuf {
+pub fn moto_server_path() -> PathBuf {
     // The test harness's one read of the process environment: CI may point it elsewhere.
     #[allow(clippy::disallowed_methods)]
     let configured = std::env::var_os("SIGNET_MOTO_SERVER").map(PathBuf::from);
     let path = configured.unwrap_or_else(|| {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/xtask-venv/bin/moto_server")
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/xtask-venv/bin/moto_server")
     });
     assert!(
         path.is_file(),
@@ -41,8 +39,13 @@ pub(crate) fn moto_server_path() -> PathBuf {
 impl Moto {
     /// Starts moto with the given extra environment (for example
     /// `INITIAL_NO_AUTH_ACTION_COUNT`) and waits until it accepts connections.
-    pub(crate) fn start(env: &[(&str, &str)]) -> Moto {
-        let server = moto_server_path();
+    pub fn start(env: &[(&str, &str)]) -> Moto {
+        Self::start_with(&moto_server_path(), env)
+    }
+
+    /// As [`Moto::start`], with the `moto_server` binary at `server`.
+    pub fn start_with(server: &Path, env: &[(&str, &str)]) -> Moto {
+        let server = server.to_path_buf();
         let mut last_error = String::new();
         for _ in 0..5 {
             let port = free_port();
@@ -87,7 +90,7 @@ impl Moto {
     }
 
     /// `http://127.0.0.1:PORT`.
-    pub(crate) fn url(&self) -> String {
+    pub fn url(&self) -> String {
         format!("http://{}", self.addr)
     }
 }
@@ -101,7 +104,7 @@ impl Drop for Moto {
 }
 
 /// A port that was free a moment ago.
-pub(crate) fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
     listener.local_addr().expect("local addr").port()
 }
