@@ -38,13 +38,19 @@ enum Value<'s> {
 }
 
 impl<'s> Value<'s> {
+    // Inlined: called on nearly every condition, and the call cost as much as the match.
+    #[inline]
     fn text(&self) -> Option<&str> {
         match self {
             Value::Str(s) => Some(s),
             Value::String(s) => Some(s),
-            Value::Ref(r) => r.text(),
+            Value::Ref(r) => r.referenced_text(),
             _ => None,
         }
+    }
+
+    fn referenced_text(&self) -> Option<&str> {
+        self.text()
     }
 
     fn boolean(&self) -> Option<bool> {
@@ -621,6 +627,7 @@ fn label_check(value: Value<'_>, sub: Value<'_>, check: fn(&str, bool) -> bool) 
 }
 
 /// A range of a parsed string, borrowed when the string is.
+#[inline]
 fn cow_slice<'x>(src: &Cow<'x, str>, r: &std::ops::Range<usize>) -> Value<'x> {
     match src {
         Cow::Borrowed(s) => match s.get(r.clone()) {
