@@ -39,10 +39,23 @@ pub(crate) fn is_valid_host_label(value: &str, allow_sub_domains: bool) -> bool 
     if allow_sub_domains { value.split('.').all(is_one_label) } else { is_one_label(value) }
 }
 
+/// The bytes a host label may contain (ASCII letters, digits and `-`), by byte value: one
+/// load per byte instead of three range tests.
+const LABEL_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || c == b'-';
+        b += 1;
+    }
+    table
+};
+
 fn is_one_label(label: &str) -> bool {
     let bytes = label.as_bytes();
     (1..=63).contains(&bytes.len())
-        && bytes.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+        && bytes.iter().all(|b| LABEL_BYTES[usize::from(*b)])
         && bytes.first() != Some(&b'-')
         && bytes.last() != Some(&b'-')
 }
