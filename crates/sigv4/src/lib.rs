@@ -121,5 +121,5 @@ pub use crate::sigv4a::{
     ALGORITHM_V4A, EcdsaSignature, SigV4aKey, SigV4aPublicKey, SignerV4a, V4aExplanation,
     V4aHeaderSignature, V4aQuerySignature,
 };
-pub use crate::time::AmzDate;
+pub use crate::time::{AmzDate, format_rfc3339, parse_rfc3339};
 pub use crate::verify::{DEFAULT_MAX_SKEW, LookupSecret, Rejection, Verified, Verifier};

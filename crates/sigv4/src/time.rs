@@ -138,6 +138,102 @@ fn days_from_civil(y: u64, m: u64, d: u64) -> u64 {
     (era * 146_097 + doe).saturating_sub(719_468)
 }
 
+/// Parses an RFC 3339 timestamp as AWS services and tools write credential expirations:
+/// `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`; `t`, `z` and a space for the `T` are accepted
+/// too (moto writes a space). Returns `None` for anything else, including impossible dates
+/// and times before 1970. The one parser the workspace shares.
+pub fn parse_rfc3339(text: &str) -> Option<SystemTime> {
+    let b = text.trim().as_bytes();
+    let num = |range: std::ops::Range<usize>| -> Option<i64> {
+        let digits = b.get(range)?;
+        if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        digits.iter().try_fold(0i64, |acc, d| acc.checked_mul(10)?.checked_add(i64::from(d - b'0')))
+    };
+    let at = |i: usize, c: u8| b.get(i) == Some(&c);
+    let separator = matches!(b.get(10), Some(b'T' | b't' | b' '));
+    if !(at(4, b'-') && at(7, b'-') && separator && at(13, b':') && at(16, b':')) {
+        return None;
+    }
+    let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    if !(1..=12).contains(&month)
+        || day < 1
+        || day > days_in_month(year, month)
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
+        return None;
+    }
+    let mut i = 19;
+    let mut nanos = 0u32;
+    if b.get(i) == Some(&b'.') {
+        let start = i + 1;
+        i = start;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        let digits = b.get(start..i)?;
+        if digits.is_empty() {
+            return None;
+        }
+        for (k, d) in digits.iter().take(9).enumerate() {
+            nanos += u32::from(d - b'0') * 10u32.pow(8 - k as u32);
+        }
+    }
+    let offset_s = match b.get(i..)? {
+        [b'Z' | b'z'] => 0,
+        [sign @ (b'+' | b'-'), _, _, b':', _, _] => {
+            let (h, m) = (num(i + 1..i + 3)?, num(i + 4..i + 6)?);
+            if h > 23 || m > 59 {
+                return None;
+            }
+            let total = h * 3600 + m * 60;
+            if *sign == b'+' { total } else { -total }
+        }
+        _ => return None,
+    };
+    let days = signed_days_from_civil(year, month, day);
+    let secs = days * 86_400 + hour * 3600 + minute * 60 + second - offset_s;
+    let secs = u64::try_from(secs).ok()?;
+    UNIX_EPOCH.checked_add(Duration::new(secs, nanos))
+}
+
+/// Formats a time as RFC 3339 in UTC, whole seconds (`2021-09-21T18:41:26Z`). Times before
+/// 1970 are written as 1970-01-01T00:00:00Z.
+pub fn format_rfc3339(time: SystemTime) -> String {
+    let secs = time.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let (y, m, d) = civil_from_days(secs / 86_400);
+    let rem = secs % 86_400;
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+}
+
+fn is_leap(year: i64) -> bool {
+    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+}
+
+fn days_in_month(year: i64, month: i64) -> i64 {
+    match month {
+        2 if is_leap(year) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date, negative before 1970.
+fn signed_days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,6 +257,39 @@ mod tests {
             ["", "20150830T123600", "20150230T000000Z", "2015083OT123600Z", "19691231T235959Z"]
         {
             assert!(AmzDate::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn rfc3339_round_trips_and_rejects_what_is_not_a_time() {
+        let secs =
+            |s: &str| parse_rfc3339(s).map(|t| t.duration_since(UNIX_EPOCH).unwrap().as_secs());
+        assert_eq!(secs("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(secs("2021-09-21T04:16:53Z"), Some(1_632_197_813));
+        assert_eq!(secs("2021-09-21t04:16:53z"), Some(1_632_197_813));
+        assert_eq!(secs("2021-09-21 04:16:53Z"), Some(1_632_197_813));
+        assert_eq!(secs("2021-09-21T06:16:53+02:00"), Some(1_632_197_813));
+        assert_eq!(secs("2000-02-29T00:00:00Z"), Some(951_782_400));
+        let t = parse_rfc3339("2026-11-22T11:19:27.545739Z").unwrap();
+        assert_eq!(t.duration_since(UNIX_EPOCH).unwrap().subsec_micros(), 545_739);
+        for bad in [
+            "",
+            "2021-09-21",
+            "2021-09-21T04:16:53",
+            "2021-13-01T00:00:00Z",
+            "2021-02-29T00:00:00Z",
+            "2021-09-21T24:00:00Z",
+            "2021-09-21T04:16:53.Z",
+            "2021-09-21T04:16:53+2:00",
+            "1969-12-31T23:59:59Z",
+            "2021-09-21T04:16:53Zjunk",
+            "２021-09-21T04:16:53Z",
+        ] {
+            assert_eq!(parse_rfc3339(bad), None, "{bad}");
+        }
+        for s in [0, 951_782_400, 1_632_197_813, 253_402_300_799] {
+            let t = UNIX_EPOCH + Duration::from_secs(s);
+            assert_eq!(parse_rfc3339(&format_rfc3339(t)), Some(t));
         }
     }
 

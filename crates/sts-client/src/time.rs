@@ -44,52 +44,7 @@ impl TimeSource for StaticTime {
 /// Parses an ISO 8601 / RFC 3339 timestamp as STS writes it: `2021-09-21T18:41:26Z`, with
 /// optional fractional seconds (moto writes microseconds) and a `Z` or `±hh:mm` offset.
 pub(crate) fn parse_iso8601(text: &str) -> Option<SystemTime> {
-    let b = text.trim().as_bytes();
-    if b.len() < 20 || b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
-        return None;
-    }
-    if !matches!(b.get(10), Some(b'T' | b't' | b' '))
-        || b.get(13) != Some(&b':')
-        || b.get(16) != Some(&b':')
-    {
-        return None;
-    }
-    let (y, mo, d) = (digits(b, 0, 4)?, digits(b, 5, 2)?, digits(b, 8, 2)?);
-    let (h, mi, s) = (digits(b, 11, 2)?, digits(b, 14, 2)?, digits(b, 17, 2)?);
-    let mut i = 19;
-    let mut nanos = 0u32;
-    if b.get(i) == Some(&b'.') {
-        i += 1;
-        let start = i;
-        while b.get(i).is_some_and(u8::is_ascii_digit) {
-            if i - start < 9 {
-                nanos = nanos * 10 + u32::from(b[i] - b'0');
-            }
-            i += 1;
-        }
-        if i == start {
-            return None;
-        }
-        for _ in (i - start)..9 {
-            nanos *= 10;
-        }
-    }
-    let offset: i64 = match b.get(i..)? {
-        [b'Z' | b'z'] => 0,
-        [sign @ (b'+' | b'-'), rest @ ..] if rest.len() == 5 && rest[2] == b':' => {
-            let oh = i64::try_from(digits(rest, 0, 2)?).ok()?;
-            let om = i64::try_from(digits(rest, 3, 2)?).ok()?;
-            if oh > 23 || om > 59 {
-                return None;
-            }
-            let off = oh * 3600 + om * 60;
-            if *sign == b'+' { off } else { -off }
-        }
-        _ => return None,
-    };
-    let secs = civil_secs(y, mo, d, h, mi, s)?;
-    let secs = u64::try_from(i64::try_from(secs).ok()?.checked_sub(offset)?).ok()?;
-    UNIX_EPOCH.checked_add(Duration::new(secs, nanos))
+    signet_sigv4::parse_rfc3339(text)
 }
 
 /// Parses an HTTP date (`Mon, 16 Aug 2021 19:52:53 GMT`, RFC 9110's IMF-fixdate), as in the
