@@ -42,6 +42,24 @@ pub(crate) fn write_encoded(sink: &mut impl Sink, bytes: &[u8], keep_slash: bool
 /// Decoding is percent-only: `+` stays `+` (and so becomes `%2B`), and a `%` that does not
 /// start a valid escape is kept literally (and so becomes `%25`).
 pub(crate) fn push_reencoded(out: &mut Vec<u8>, raw: &[u8]) {
+    reencode_until(out, raw, Stop::Never);
+}
+
+/// Where a query component ends.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Stop {
+    /// At the end of the input.
+    Never,
+    /// At the first `&` (a value).
+    Amp,
+    /// At the first `&` or `=` (a key).
+    AmpOrEq,
+}
+
+/// Like [`push_reencoded`], but stops before the first byte `stop` names (which is never
+/// part of a canonical run) and returns how many bytes of `raw` it consumed.
+#[inline]
+pub(crate) fn reencode_until(out: &mut Vec<u8>, raw: &[u8], stop: Stop) -> usize {
     let mut i = 0;
     while i < raw.len() {
         // Copy a run that is already canonical in one go: unreserved bytes, and escapes in
@@ -53,6 +71,10 @@ pub(crate) fn push_reencoded(out: &mut Vec<u8>, raw: &[u8]) {
             continue;
         }
         let mut b = raw[i];
+        match (stop, b) {
+            (Stop::Amp | Stop::AmpOrEq, b'&') | (Stop::AmpOrEq, b'=') => return i,
+            _ => {}
+        }
         if b == b'%' {
             if let (Some(h), Some(l)) =
                 (raw.get(i + 1).and_then(hex_val), raw.get(i + 2).and_then(hex_val))
@@ -72,6 +94,7 @@ pub(crate) fn push_reencoded(out: &mut Vec<u8>, raw: &[u8]) {
         }
         i += 1;
     }
+    i
 }
 
 /// The length of the prefix of `raw` that is already in canonical encoding.
