@@ -110,7 +110,7 @@ pub(crate) fn source_text(source: &signet::config::Source) -> String {
     }
 }
 
-fn to_json(d: &Document) -> serde_json::Value {
+fn to_json(d: Document<'_>) -> serde_json::Value {
     match d {
         Document::Bool(b) => json!(b),
         Document::Number(n) => json!(n),

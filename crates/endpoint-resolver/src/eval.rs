@@ -10,14 +10,14 @@ use std::cell::OnceCell;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
-use crate::endpoint::{Document, Endpoint, Key, Properties};
+use crate::endpoint::{Computed, Endpoint, Key, Leaf, Node};
 use crate::error::{Error, ErrorKind, Result};
 use crate::flatten::Insn;
 use crate::params::Params;
 use crate::partition::{OutputValue, PartitionOutputs, Partitions};
 use crate::ruleset::{
-    Attr, Call, EndpointTemplate, Evaluated, Expr, Fast, Func, ParamValue, Part, PathSeg, PropExpr,
-    RuleSet, Template, Test, Var,
+    Attr, Call, EndpointTemplate, Evaluated, Expr, Fast, Func, ParamValue, Part, PathSeg, RuleSet,
+    Template, Test, Var,
 };
 use crate::stdlib::{self, ARN_IDS, ArnParts, UrlParts};
 
@@ -356,18 +356,51 @@ impl<'s> Eval<'s> {
         }
     }
 
+    /// Builds the endpoint: the URL and the text of computed property values go into one
+    /// string; the constant properties are shared with the template.
     fn endpoint(&self, t: &'s EndpointTemplate) -> Result<Endpoint> {
-        let url = self.string(&t.url)?;
-        let mut headers = Vec::with_capacity(t.headers.len());
-        for (name, values) in &t.headers {
-            let values = values.iter().map(|v| self.string(v)).collect::<Result<_>>()?;
-            headers.push((name.clone(), values));
+        let mut text = String::with_capacity(t.capacity);
+        self.push_string(&t.url, &mut text)?;
+        let url_len = text.len();
+        let mut computed = Computed::new(text);
+        for (n, expr) in t.computed.iter().enumerate() {
+            let leaf = self.leaf(expr, &mut computed)?;
+            computed.push(n, leaf);
         }
-        let mut properties = Vec::with_capacity(t.properties.len());
-        for (name, value) in &t.properties {
-            properties.push((name.clone(), self.prop(value)?));
+        if !t.headers.is_empty() {
+            let mut headers = Vec::with_capacity(t.headers.len());
+            for (name, values) in &t.headers {
+                let values = values.iter().map(|v| self.string(v)).collect::<Result<_>>()?;
+                headers.push((name.clone(), values));
+            }
+            computed.set_headers(headers);
         }
-        Ok(Endpoint::new(url, headers, Properties::from_entries(properties)))
+        Ok(Endpoint::new(url_len, t.properties.clone(), computed))
+    }
+
+    /// A computed property value; strings are appended to `text`.
+    fn leaf(&self, expr: &'s Expr, computed: &mut Computed) -> Result<Leaf> {
+        let start = computed.text.len();
+        let value = match expr {
+            Expr::Template(Template::Parts { parts, .. }) => {
+                self.render_into(parts, &mut computed.text)?;
+                return computed.text_leaf(start).ok_or_else(too_long);
+            }
+            Expr::Template(Template::Single(var)) => self.var(var),
+            e => self.expr(e)?,
+        };
+        Ok(match value.text() {
+            Some(s) => {
+                computed.text.push_str(s);
+                computed.text_leaf(start).ok_or_else(too_long)?
+            }
+            None => match node(self.partitions, value) {
+                Node::Null => Leaf::Null,
+                Node::Bool(b) => Leaf::Bool(b),
+                Node::Number(n) => Leaf::Number(n),
+                other => Leaf::Node(Box::new(other)),
+            },
+        })
     }
 
     fn read(&self, slot: usize) -> Value<'s> {
@@ -394,7 +427,7 @@ impl<'s> Eval<'s> {
         Ok(match t {
             Template::Literal(s) => Value::Str(s),
             Template::Single(var) => self.var(var),
-            Template::Parts(parts) => Value::String(self.render(parts)?),
+            Template::Parts { parts, capacity } => Value::String(self.render(parts, *capacity)?),
         })
     }
 
@@ -434,28 +467,38 @@ impl<'s> Eval<'s> {
     }
 
     /// Renders a template, in one allocation for the usual lengths of values.
-    fn render(&self, parts: &'s [Part]) -> Result<String> {
-        let capacity = parts
-            .iter()
-            .map(|p| match p {
-                Part::Text(t) => t.len(),
-                Part::Var(_) => 24,
-            })
-            .sum();
+    fn render(&self, parts: &'s [Part], capacity: usize) -> Result<String> {
         let mut out = String::with_capacity(capacity);
+        self.render_into(parts, &mut out)?;
+        Ok(out)
+    }
+
+    fn render_into(&self, parts: &'s [Part], out: &mut String) -> Result<()> {
         for part in parts {
             match part {
                 Part::Text(t) => out.push_str(t),
-                Part::Var(var) => push_value(&self.var(var), &mut out)?,
+                Part::Var(var) => push_value(&self.var(var), out)?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+
+    /// Appends the string `expr` evaluates to (URLs).
+    fn push_string(&self, expr: &'s Expr, out: &mut String) -> Result<()> {
+        match expr {
+            Expr::Template(Template::Parts { parts, .. }) => self.render_into(parts, out),
+            Expr::Template(Template::Literal(s)) => {
+                out.push_str(s);
+                Ok(())
+            }
+            e => push_value(&self.expr(e)?, out),
+        }
     }
 
     /// Evaluates an expression that must produce a string (URLs, headers, error messages).
     fn string(&self, expr: &'s Expr) -> Result<String> {
-        if let Expr::Template(Template::Parts(parts)) = expr {
-            return self.render(parts);
+        if let Expr::Template(Template::Parts { parts, capacity }) = expr {
+            return self.render(parts, *capacity);
         }
         let value = self.expr(expr)?;
         match value {
@@ -465,57 +508,6 @@ impl<'s> Eval<'s> {
                 push_value(&other, &mut out)?;
                 Ok(out)
             }
-        }
-    }
-
-    fn prop(&self, p: &'s PropExpr) -> Result<Document> {
-        Ok(match p {
-            PropExpr::Null => Document::Null,
-            PropExpr::Array(items) => {
-                let mut out = Vec::with_capacity(items.len());
-                for item in items {
-                    out.push(self.prop(item)?);
-                }
-                Document::Array(out)
-            }
-            PropExpr::Object(entries) => {
-                let mut out = Vec::with_capacity(entries.len());
-                for (k, v) in entries {
-                    out.push((k.clone(), self.prop(v)?));
-                }
-                Document::Object(Properties::from_entries(out))
-            }
-            PropExpr::Expr(Expr::Template(Template::Parts(parts))) => {
-                Document::String(self.render(parts)?)
-            }
-            PropExpr::Expr(Expr::Template(Template::Literal(s))) => Document::String(s.to_string()),
-            PropExpr::Expr(Expr::Bool(b)) => Document::Bool(*b),
-            PropExpr::Expr(Expr::Template(Template::Single(var))) => match self.var(var) {
-                Value::Str(s) => Document::String(s.to_owned()),
-                other => self.document(other),
-            },
-            PropExpr::Expr(e) => self.document(self.expr(e)?),
-        })
-    }
-
-    fn document(&self, v: Value<'_>) -> Document {
-        match v {
-            Value::None => Document::Null,
-            Value::Bool(b) => Document::Bool(b),
-            Value::Int(i) => Document::Number(i),
-            Value::Str(s) => Document::String(s.to_owned()),
-            Value::String(s) => Document::String(s),
-            Value::Strings(a) => Document::Array(a.iter().cloned().map(Document::String).collect()),
-            Value::List(items) => {
-                Document::Array(items.into_iter().map(|i| self.document(i)).collect())
-            }
-            Value::Partition(i) => match self.partitions.get(i) {
-                Some(p) => partition_document(p),
-                None => Document::Null,
-            },
-            Value::Url(u) => url_document(&u.0, &u.1),
-            Value::Arn(a) => arn_document(&a.0, &a.1),
-            Value::Ref(r) => self.document(r.clone()),
         }
     }
 
@@ -808,59 +800,141 @@ fn url_attr<'x>(src: &Cow<'x, str>, parts: &UrlParts, key: &Attr) -> Value<'x> {
     }
 }
 
-fn partition_document(p: &PartitionOutputs) -> Document {
-    let s = |v: &str| Document::String(v.to_owned());
-    let mut entries: Vec<(Key, Document)> = vec![
+fn too_long() -> Error {
+    eval_error("an endpoint's text is longer than 4 GiB")
+}
+
+/// A computed value as a document of its own.
+fn node(p: &Partitions, v: Value<'_>) -> Node {
+    match v {
+        Value::None => Node::Null,
+        Value::Bool(b) => Node::Bool(b),
+        Value::Int(i) => Node::Number(i),
+        Value::Str(s) => Node::Str(Box::from(s)),
+        Value::String(s) => Node::Str(s.into_boxed_str()),
+        Value::Strings(a) => Node::Array(a.iter().map(|s| Node::Str(Box::from(&**s))).collect()),
+        Value::List(items) => Node::Array(items.into_iter().map(|i| node(p, i)).collect()),
+        Value::Partition(i) => match p.get(i) {
+            Some(outputs) => partition_node(outputs),
+            None => Node::Null,
+        },
+        Value::Url(u) => url_node(&u.0, &u.1),
+        Value::Arn(a) => arn_node(&a.0, &a.1),
+        Value::Ref(r) => node(p, r.clone()),
+    }
+}
+
+fn partition_node(p: &PartitionOutputs) -> Node {
+    let s = |v: &str| Node::Str(Box::from(v));
+    let mut entries: Vec<(Key, Node)> = vec![
         (Key::Static("name"), s(&p.name)),
         (Key::Static("dnsSuffix"), s(&p.dns_suffix)),
         (Key::Static("dualStackDnsSuffix"), s(&p.dual_stack_dns_suffix)),
-        (Key::Static("supportsFIPS"), Document::Bool(p.supports_fips)),
-        (Key::Static("supportsDualStack"), Document::Bool(p.supports_dual_stack)),
+        (Key::Static("supportsFIPS"), Node::Bool(p.supports_fips)),
+        (Key::Static("supportsDualStack"), Node::Bool(p.supports_dual_stack)),
         (Key::Static("implicitGlobalRegion"), s(&p.implicit_global_region)),
     ];
     for (k, v) in &p.other {
         let v = match v {
             OutputValue::String(x) => s(x),
-            OutputValue::Bool(b) => Document::Bool(*b),
+            OutputValue::Bool(b) => Node::Bool(*b),
         };
         entries.push((Key::new(k), v));
     }
-    Document::Object(Properties::from_entries(entries))
+    Node::Object(entries)
 }
 
-fn url_document(src: &str, parts: &UrlParts) -> Document {
+fn url_node(src: &str, parts: &UrlParts) -> Node {
     let src = Cow::Borrowed(src);
     let mut entries = Vec::new();
     for key in [Attr::Scheme, Attr::Authority, Attr::Path, Attr::NormalizedPath, Attr::IsIp] {
-        let doc = match url_attr(&src, parts, &key) {
-            Value::Bool(b) => Document::Bool(b),
-            v => Document::String(v.text().unwrap_or("").to_owned()),
+        let node = match url_attr(&src, parts, &key) {
+            Value::Bool(b) => Node::Bool(b),
+            v => Node::Str(Box::from(v.text().unwrap_or(""))),
         };
-        entries.push((Key::new(key.name()), doc));
+        entries.push((Key::new(key.name()), node));
     }
-    Document::Object(Properties::from_entries(entries))
+    Node::Object(entries)
 }
 
-fn arn_document(src: &str, parts: &ArnParts) -> Document {
-    let s =
-        |r: &std::ops::Range<usize>| Document::String(src.get(r.clone()).unwrap_or("").to_owned());
+fn arn_node(src: &str, parts: &ArnParts) -> Node {
+    let s = |r: &std::ops::Range<usize>| Node::Str(Box::from(src.get(r.clone()).unwrap_or("")));
     let resource = src.get(parts.resource.clone()).unwrap_or("");
     let ids = resource_id_ranges(resource)
-        .map(|r| Document::String(resource.get(r).unwrap_or("").to_owned()))
+        .map(|r| Node::Str(Box::from(resource.get(r).unwrap_or(""))))
         .collect();
-    Document::Object(Properties::from_entries(vec![
+    Node::Object(vec![
         (Key::Static("partition"), s(&parts.partition)),
         (Key::Static("service"), s(&parts.service)),
         (Key::Static("region"), s(&parts.region)),
         (Key::Static("accountId"), s(&parts.account_id)),
-        (Key::Static("resourceId"), Document::Array(ids)),
-    ]))
+        (Key::Static("resourceId"), Node::Array(ids)),
+    ])
 }
 
 #[cfg(test)]
 mod tests {
+    use crate::endpoint::Document;
     use crate::partition::Partitions;
     use crate::ruleset::{RuleSet, synthetic_rule_set};
+
+    /// Properties mixing constants and computed values of every kind (strings in the
+    /// endpoint's text, more than one of them, a boolean, a whole partition), and headers:
+    /// the views show each where the rule set put it.
+    #[test]
+    fn computed_properties_and_headers() {
+        let json = r#"{"version": "1.0",
+            "parameters": {"Region": {"type": "string", "required": true},
+                           "Flag": {"type": "boolean", "required": true, "default": true}},
+            "rules": [{"type": "endpoint",
+                "conditions": [{"fn": "aws.partition", "argv": [{"ref": "Region"}], "assign": "p"}],
+                "endpoint": {"url": "https://x.{Region}.{p#dnsSuffix}",
+                    "headers": {"x-region": ["{Region}", "static"]},
+                    "properties": {"a": "{Region}", "b": {"ref": "Flag"}, "c": {"ref": "p"},
+                        "d": ["lit", "{p#name}", 3, null], "e": {"inner": "{Region}-x"},
+                        "f": true}}}]}"#;
+        let rules = RuleSet::compile(json, Partitions::shipped().unwrap()).unwrap();
+        let resolve = |region: &str| {
+            let mut params = rules.params();
+            params.set("Region", region).unwrap();
+            rules.resolve(&params).unwrap()
+        };
+        let e = resolve("cn-north-1");
+        assert_eq!(e.url(), "https://x.cn-north-1.amazonaws.com.cn");
+        let headers: Vec<_> = e.headers().collect();
+        assert_eq!(headers, [("x-region", &["cn-north-1".to_owned(), "static".to_owned()][..])]);
+        let props = e.properties();
+        assert_eq!(props.len(), 6);
+        assert_eq!(props.get("a"), Some(Document::String("cn-north-1")));
+        assert_eq!(props.get("b").and_then(|d| d.as_bool()), Some(true));
+        let partition = props.get("c").and_then(|d| d.as_object()).unwrap();
+        assert_eq!(partition.get("name").and_then(|d| d.as_str()), Some("aws-cn"));
+        assert_eq!(partition.get("supportsFIPS").and_then(|d| d.as_bool()), Some(true));
+        let list = props.get("d").and_then(|d| d.as_array()).unwrap();
+        let items: Vec<_> = list.iter().collect();
+        assert_eq!(
+            items,
+            [
+                Document::String("lit"),
+                Document::String("aws-cn"),
+                Document::Number(3),
+                Document::Null
+            ]
+        );
+        assert_eq!(list.get(2).and_then(|d| d.as_i64()), Some(3));
+        let inner = props.get("e").and_then(|d| d.as_object()).unwrap();
+        assert_eq!(inner.get("inner").and_then(|d| d.as_str()), Some("cn-north-1-x"));
+        assert_eq!(props.get("f"), Some(Document::Bool(true)));
+        assert_eq!(props.get("missing"), None);
+        let debug = format!("{e:?}");
+        assert!(debug.contains(r#""a": String("cn-north-1")"#), "{debug}");
+        assert!(debug.contains(r#""inner": String("cn-north-1-x")"#), "{debug}");
+        // Equal endpoints from separate resolutions compare equal, different ones do not.
+        let other = resolve("us-west-2");
+        assert_eq!(other.properties().get("a"), Some(Document::String("us-west-2")));
+        assert_ne!(e, other);
+        assert_eq!(resolve("cn-north-1"), e);
+    }
 
     /// Rule sets with more slots than fit on the stack take the heap path, with the same
     /// results.

@@ -73,7 +73,7 @@ struct ReadmeDoctest;
 
 pub use crate::{
     custom::{EndpointUrlSource, EndpointUrlSources},
-    endpoint::{AuthScheme, Document, Endpoint, Properties, SchemeKind},
+    endpoint::{AuthScheme, Document, Endpoint, List, Properties, SchemeKind},
     error::{Error, ErrorKind},
     params::{BuiltIn, Params},
     partition::{OutputValue, PartitionOutputs, Partitions},

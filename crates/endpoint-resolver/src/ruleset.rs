@@ -9,7 +9,7 @@ use std::sync::{Arc, OnceLock, RwLock};
 
 use serde_json::{Map, Value as Json};
 
-use crate::endpoint::{Endpoint, Key};
+use crate::endpoint::{Endpoint, Key, Node};
 use crate::error::{Error, ErrorKind, Result};
 use crate::flatten::{Insn, Jumps, flatten};
 use crate::params::Values;
@@ -291,15 +291,14 @@ pub(crate) enum Body {
 pub(crate) struct EndpointTemplate {
     pub(crate) url: Expr,
     pub(crate) headers: Vec<(Key, Vec<Expr>)>,
-    pub(crate) properties: Vec<(Key, PropExpr)>,
-}
-
-#[derive(Debug)]
-pub(crate) enum PropExpr {
-    Expr(Expr),
-    Null,
-    Array(Vec<PropExpr>),
-    Object(Vec<(Key, PropExpr)>),
+    /// The properties, compiled once and shared by every endpoint built from this
+    /// template, with a [`Node::Computed`] hole for each value computed per resolution;
+    /// `None` when there are none.
+    pub(crate) properties: Option<Arc<[(Key, Node)]>>,
+    /// The expressions of the holes, in order.
+    pub(crate) computed: Vec<Expr>,
+    /// About how long the URL and the computed strings are, to allocate once.
+    pub(crate) capacity: usize,
 }
 
 #[derive(Debug)]
@@ -408,8 +407,8 @@ pub(crate) enum Template {
     Literal(Box<str>),
     /// Exactly one placeholder and nothing else: the value itself, not a copy.
     Single(Var),
-    /// Text and placeholders.
-    Parts(Vec<Part>),
+    /// Text and placeholders, and about how long they render (computed once).
+    Parts { parts: Vec<Part>, capacity: usize },
 }
 
 #[derive(Debug)]
@@ -716,37 +715,55 @@ impl Compiler {
             }
         }
         let mut properties = Vec::new();
+        let mut computed = Vec::new();
         if let Some(p) = obj.get("properties") {
             let p = p.as_object().ok_or_else(|| invalid(at, "`properties` is not an object"))?;
             for (name, value) in p {
-                let value = self.prop(value, &format!("{at}.properties.{name}"), 0)?;
+                let value =
+                    self.prop(value, &format!("{at}.properties.{name}"), 0, &mut computed)?;
                 properties.push((Key::new(name), value));
             }
         }
-        Ok(EndpointTemplate { url, headers, properties })
+        let properties = (!properties.is_empty()).then(|| Arc::from(properties));
+        let capacity = match &url {
+            Expr::Template(Template::Parts { capacity, .. }) => *capacity,
+            _ => 64,
+        } + 24 * computed.len();
+        Ok(EndpointTemplate { url, headers, properties, computed, capacity })
     }
 
-    fn prop(&mut self, v: &Json, at: &str, depth: usize) -> Result<PropExpr> {
+    /// A property value: constants as they are, everything else a hole whose expression
+    /// is pushed to `computed`.
+    fn prop(&mut self, v: &Json, at: &str, depth: usize, computed: &mut Vec<Expr>) -> Result<Node> {
         if depth > MAX_DEPTH {
             return Err(invalid(at, "properties nested too deeply"));
         }
         Ok(match v {
-            Json::Null => PropExpr::Null,
-            Json::Array(items) => PropExpr::Array(
+            Json::Null => Node::Null,
+            Json::Array(items) => Node::Array(
                 items
                     .iter()
                     .enumerate()
-                    .map(|(i, x)| self.prop(x, &format!("{at}[{i}]"), depth + 1))
+                    .map(|(i, x)| self.prop(x, &format!("{at}[{i}]"), depth + 1, computed))
                     .collect::<Result<_>>()?,
             ),
             Json::Object(map) if !map.contains_key("ref") && !map.contains_key("fn") => {
                 let mut entries = Vec::with_capacity(map.len());
                 for (k, x) in map {
-                    entries.push((Key::new(k), self.prop(x, &format!("{at}.{k}"), depth + 1)?));
+                    let x = self.prop(x, &format!("{at}.{k}"), depth + 1, computed)?;
+                    entries.push((Key::new(k), x));
                 }
-                PropExpr::Object(entries)
+                Node::Object(entries)
             }
-            other => PropExpr::Expr(self.expr(other, at, depth)?),
+            other => match self.expr(other, at, depth)? {
+                Expr::Template(Template::Literal(s)) => Node::Str(s),
+                Expr::Bool(b) => Node::Bool(b),
+                Expr::Int(n) => Node::Number(n),
+                expr => {
+                    computed.push(expr);
+                    Node::Computed(computed.len() - 1)
+                }
+            },
         })
     }
 
@@ -885,7 +902,17 @@ impl Compiler {
                 Some(Part::Var(v)) => Template::Single(v),
                 None => Template::Literal(Box::from("")),
             },
-            _ => Template::Parts(parts),
+            _ => {
+                // The text, and room for a typical value (a region, a bucket) per placeholder.
+                let capacity = parts
+                    .iter()
+                    .map(|p| match p {
+                        Part::Text(t) => t.len(),
+                        Part::Var(_) => 24,
+                    })
+                    .sum();
+                Template::Parts { parts, capacity }
+            }
         })
     }
 

@@ -26,12 +26,12 @@ fn read_json(path: &Path) -> Json {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-fn document_json(d: &Document) -> Json {
+fn document_json(d: Document<'_>) -> Json {
     match d {
         Document::Null => Json::Null,
-        Document::Bool(b) => Json::Bool(*b),
-        Document::Number(n) => Json::from(*n),
-        Document::String(s) => Json::String(s.clone()),
+        Document::Bool(b) => Json::Bool(b),
+        Document::Number(n) => Json::from(n),
+        Document::String(s) => Json::String(s.to_owned()),
         Document::Array(items) => Json::Array(items.iter().map(document_json).collect()),
         Document::Object(props) => {
             Json::Object(props.iter().map(|(k, v)| (k.to_owned(), document_json(v))).collect())
