@@ -2,11 +2,14 @@
 //!
 //! Values borrow from the parameters, the rule set and earlier conditions instead of
 //! copying: every distinct evaluated condition has its own slot (shared by the conditions
-//! identical to it and named by their `assign`s), written at most once per resolution, so
-//! slots are `OnceCell`s that later values may borrow from (docs/adr/0021).
+//! identical to it and named by their `assign`s), written at most once per resolution.
+//! A slot holds a small value inline and borrows the others (strings built for the
+//! resolution, parsed ARNs and URLs, lists) from a per-resolution arena of `OnceCell`s, so
+//! the slots are plain `Cell`s of a `Copy` type that cost nothing to drop
+//! (docs/adr/0021).
 
 use std::borrow::Cow;
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
 use std::fmt::Write as _;
 use std::sync::Arc;
 
@@ -136,6 +139,92 @@ fn truthy(v: &Value<'_>) -> bool {
     !matches!(v, Value::None | Value::Bool(false))
 }
 
+/// What a slot holds: values without data of their own inline, the others kept in the
+/// resolution's [`Arena`] and borrowed. `Copy`, so the slot array needs no dropping.
+#[derive(Debug, Clone, Copy)]
+enum Slot<'s> {
+    /// Not evaluated (a condition) or not given (a parameter).
+    Unset,
+    None,
+    Bool(bool),
+    Int(i64),
+    Str(&'s str),
+    Strings(&'s [String]),
+    Partition(usize),
+    /// A string, list, URL or ARN, in the arena or in another slot's value.
+    Kept(&'s Value<'s>),
+}
+
+impl<'s> Slot<'s> {
+    /// A cheap view of the value: small values are copied, the rest borrowed.
+    #[inline]
+    fn value(self) -> Value<'s> {
+        match self {
+            Slot::Unset | Slot::None => Value::None,
+            Slot::Bool(b) => Value::Bool(b),
+            Slot::Int(i) => Value::Int(i),
+            Slot::Str(s) => Value::Str(s),
+            Slot::Strings(a) => Value::Strings(a),
+            Slot::Partition(i) => Value::Partition(i),
+            Slot::Kept(v) => v.view(),
+        }
+    }
+
+    #[inline]
+    fn text(self) -> Option<&'s str> {
+        match self {
+            Slot::Str(s) => Some(s),
+            Slot::Kept(v) => v.text(),
+            _ => None,
+        }
+    }
+}
+
+/// Slots of evaluated values that own data: some inline, the rest in one heap block made
+/// on first need, as large as the number of evaluated conditions (each slot is written
+/// once, so that many always suffice).
+struct Arena<'s> {
+    inline: [OnceCell<Value<'s>>; ARENA_INLINE],
+    more: OnceCell<Box<[OnceCell<Value<'s>>]>>,
+    /// How many values are kept.
+    used: Cell<usize>,
+}
+
+/// An access-point ARN keeps one value (the parsed ARN); a few more cover the other S3
+/// paths without touching the heap.
+const ARENA_INLINE: usize = 4;
+
+impl<'s> Arena<'s> {
+    fn new() -> Self {
+        Arena {
+            inline: std::array::from_fn(|_| OnceCell::new()),
+            more: OnceCell::new(),
+            used: Cell::new(0),
+        }
+    }
+
+    /// Keeps `value` for the rest of the resolution; `bound` is the most values ever kept.
+    fn keep(&'s self, value: Value<'s>, bound: usize) -> Slot<'s> {
+        let n = self.used.get();
+        self.used.set(n + 1);
+        let cell = match self.inline.get(n) {
+            Some(cell) => cell,
+            None => {
+                let more = self.more.get_or_init(|| {
+                    let extra = bound.saturating_sub(ARENA_INLINE);
+                    (0..extra).map(|_| OnceCell::new()).collect()
+                });
+                match more.get(n - ARENA_INLINE) {
+                    Some(cell) => cell,
+                    // Not reached: every evaluated slot keeps at most one value.
+                    None => return Slot::None,
+                }
+            }
+        };
+        Slot::Kept(cell.get_or_init(|| value))
+    }
+}
+
 enum Outcome {
     Endpoint(Endpoint),
     Error(String),
@@ -175,8 +264,8 @@ impl RuleSet {
 
     fn evaluate(&self, params: &Params<'_>) -> Result<Endpoint> {
         // The shipped rule sets need 9 (STS) and 70 (S3) slots: those live on the stack, in
-        // an array at most 7 cells larger than needed. Every cell is set up and dropped on
-        // every resolution (about 20 instructions each), so the tiers are close together.
+        // an array at most 7 cells larger than needed. Every cell is set up on every
+        // resolution (cells need no dropping), so the tiers are close together.
         match self.slot_count {
             0..=16 => self.evaluate_on_stack::<16>(params),
             17..=24 => self.evaluate_on_stack::<24>(params),
@@ -190,29 +279,31 @@ impl RuleSet {
             81..=88 => self.evaluate_on_stack::<88>(params),
             89..=96 => self.evaluate_on_stack::<96>(params),
             n => {
-                let mut slots: Vec<OnceCell<Value<'_>>> = Vec::with_capacity(n);
-                slots.resize_with(n, OnceCell::new);
-                self.evaluate_in(params, &slots)
+                let arena = Arena::new();
+                let slots: Vec<Cell<Slot<'_>>> = vec![Cell::new(Slot::Unset); n];
+                self.evaluate_in(params, &slots, &arena)
             }
         }
     }
 
     fn evaluate_on_stack<const N: usize>(&self, params: &Params<'_>) -> Result<Endpoint> {
-        let slots: [OnceCell<Value<'_>>; N] = std::array::from_fn(|_| OnceCell::new());
-        self.evaluate_in(params, slots.get(..self.slot_count).unwrap_or(&slots))
+        let arena = Arena::new();
+        let slots: [Cell<Slot<'_>>; N] = std::array::from_fn(|_| Cell::new(Slot::Unset));
+        self.evaluate_in(params, slots.get(..self.slot_count).unwrap_or(&slots), &arena)
     }
 
     fn evaluate_in<'s>(
         &'s self,
         params: &'s Params<'_>,
-        slots: &'s [OnceCell<Value<'s>>],
+        slots: &'s [Cell<Slot<'s>>],
+        arena: &'s Arena<'s>,
     ) -> Result<Endpoint> {
         for (i, decl) in self.params.iter().enumerate() {
             let given = params.values.get(i).and_then(Option::as_ref);
             let value = match given.or(decl.default_value()) {
-                Some(ParamValue::String(s)) => Value::Str(s),
-                Some(ParamValue::Bool(b)) => Value::Bool(*b),
-                Some(ParamValue::StringArray(a)) => Value::Strings(a),
+                Some(ParamValue::String(s)) => Slot::Str(s),
+                Some(ParamValue::Bool(b)) => Slot::Bool(*b),
+                Some(ParamValue::StringArray(a)) => Slot::Strings(a),
                 None if decl.is_required() => {
                     return Err(Error::new(
                         ErrorKind::MissingParameter,
@@ -222,12 +313,13 @@ impl RuleSet {
                 None => continue,
             };
             if let Some(cell) = slots.get(i) {
-                let _ = cell.set(value);
+                cell.set(value);
             }
         }
         let eval = Eval {
             partitions: &self.partitions,
             slots,
+            arena,
             evaluated: &self.evaluated,
             first_evaluated: self.params.len(),
         };
@@ -244,7 +336,8 @@ impl RuleSet {
 
 struct Eval<'s> {
     partitions: &'s Partitions,
-    slots: &'s [OnceCell<Value<'s>>],
+    slots: &'s [Cell<Slot<'s>>],
+    arena: &'s Arena<'s>,
     /// The evaluated conditions, for slots from `first_evaluated` on.
     evaluated: &'s [Evaluated],
     first_evaluated: usize,
@@ -277,30 +370,27 @@ impl<'s> Eval<'s> {
 
     fn check(&self, test: &'s Test) -> Result<bool> {
         Ok(match test {
-            Test::BoolEq { slot, value, negate } => {
-                match self.slots.get(*slot).and_then(OnceCell::get) {
-                    Some(Value::Bool(b)) => (*b == *value) != *negate,
-                    _ => false,
-                }
-            }
+            Test::BoolEq { slot, value, negate } => match self.slot(*slot) {
+                Slot::Bool(b) => (b == *value) != *negate,
+                _ => false,
+            },
             Test::IsSet { slot, negate } => {
-                let set = self.slots.get(*slot).and_then(OnceCell::get).is_some();
+                let set = !matches!(self.slot(*slot), Slot::Unset);
                 set != *negate
             }
             Test::StrEq { var, literal, negate } if var.path.is_empty() => {
-                match self.slots.get(var.slot).and_then(OnceCell::get).and_then(Value::text) {
+                match self.slot(var.slot).text() {
                     Some(t) => (t == &**literal) != *negate,
                     None => false,
                 }
             }
             Test::StrEq { var, literal, negate } => {
-                self.var(var).text().is_some_and(|t| (t == &**literal) != *negate)
+                self.with_text(var, |text| text.is_some_and(|t| (t == &**literal) != *negate))
             }
             Test::Memo { slot } => {
                 let Some(cell) = self.slots.get(*slot) else { return Ok(false) };
                 match cell.get() {
-                    Some(value) => truthy(value),
-                    None => {
+                    Slot::Unset => {
                         let evaluated = slot.checked_sub(self.first_evaluated);
                         let value = match evaluated.and_then(|i| self.evaluated.get(i)) {
                             Some(Evaluated { fast: Some(fast), .. }) => self.fast(fast),
@@ -308,9 +398,11 @@ impl<'s> Eval<'s> {
                             None => Value::None,
                         };
                         let passed = truthy(&value);
-                        let _ = cell.set(value);
+                        cell.set(self.store(value));
                         passed
                     }
+                    Slot::None | Slot::Bool(false) => false,
+                    _ => true,
                 }
             }
         })
@@ -321,24 +413,31 @@ impl<'s> Eval<'s> {
         match fast {
             Fast::Var(var) => self.var(var),
             Fast::Substring { var, start, stop, reverse } => {
+                let cut = |s: &str| stdlib::substring(s, *start, *stop, *reverse);
+                if let Some(text) = self.borrowed_text(var) {
+                    return match text.and_then(|s| s.get(cut(s)?)) {
+                        Some(piece) => Value::Str(piece),
+                        None => Value::None,
+                    };
+                }
                 let input = self.var(var);
-                match input.text().and_then(|s| stdlib::substring(s, *start, *stop, *reverse)) {
+                match input.text().and_then(cut) {
                     Some(range) => input.slice(range),
                     None => Value::None,
                 }
             }
-            Fast::HostLabel { var, sub_domains, s3 } => match self.var(var).text() {
+            Fast::HostLabel { var, sub_domains, s3 } => self.with_text(var, |text| match text {
                 Some(s) if *s3 => {
                     Value::Bool(stdlib::is_virtual_hostable_s3_bucket(s, *sub_domains))
                 }
                 Some(s) => Value::Bool(stdlib::is_valid_host_label(s, *sub_domains)),
                 None => Value::None,
-            },
+            }),
             Fast::Partition(var) => {
-                match self.var(var).text().and_then(|r| self.partitions.find_index(r)) {
+                self.with_text(var, |text| match text.and_then(|r| self.partitions.find_index(r)) {
                     Some(i) => Value::Partition(i),
                     None => Value::None,
-                }
+                })
             }
             Fast::ParseArn(var) => parsed(self.var(var), stdlib::parse_arn, Value::Arn),
             Fast::ParseUrl(var) => parsed(self.var(var), stdlib::parse_url, Value::Url),
@@ -346,10 +445,12 @@ impl<'s> Eval<'s> {
                 Some(b) => Value::Bool(b == *value),
                 None => Value::None,
             },
-            Fast::StrEq(a, b) => match (self.var(a).text(), self.var(b).text()) {
-                (Some(a), Some(b)) => Value::Bool(a == b),
-                _ => Value::None,
-            },
+            Fast::StrEq(a, b) => self.with_text(a, |a| {
+                self.with_text(b, |b| match (a, b) {
+                    (Some(a), Some(b)) => Value::Bool(a == b),
+                    _ => Value::None,
+                })
+            }),
             Fast::IsSet { var, negate } => {
                 Value::Bool(!matches!(self.var(var), Value::None) != *negate)
             }
@@ -403,11 +504,27 @@ impl<'s> Eval<'s> {
         })
     }
 
-    fn read(&self, slot: usize) -> Value<'s> {
-        match self.slots.get(slot).and_then(OnceCell::get) {
-            Some(v) => v.view(),
-            None => Value::None,
+    #[inline]
+    fn slot(&self, slot: usize) -> Slot<'s> {
+        self.slots.get(slot).map_or(Slot::Unset, Cell::get)
+    }
+
+    /// A value as a slot holds it: owned data goes to the arena.
+    fn store(&self, value: Value<'s>) -> Slot<'s> {
+        match value {
+            Value::None => Slot::None,
+            Value::Bool(b) => Slot::Bool(b),
+            Value::Int(i) => Slot::Int(i),
+            Value::Str(s) => Slot::Str(s),
+            Value::Strings(a) => Slot::Strings(a),
+            Value::Partition(i) => Slot::Partition(i),
+            Value::Ref(r) => Slot::Kept(r),
+            owned => self.arena.keep(owned, self.evaluated.len()),
         }
+    }
+
+    fn read(&self, slot: usize) -> Value<'s> {
+        self.slot(slot).value()
     }
 
     fn expr(&self, expr: &'s Expr) -> Result<Value<'s>> {
@@ -432,32 +549,61 @@ impl<'s> Eval<'s> {
     }
 
     fn var(&self, var: &'s Var) -> Value<'s> {
-        let Some(value) = self.slots.get(var.slot).and_then(OnceCell::get) else {
-            return Value::None;
-        };
-        match (var.path.as_slice(), value) {
-            ([], _) => return value.view(),
+        let slot = self.slot(var.slot);
+        match (var.path.as_slice(), slot) {
+            (_, Slot::Unset) => return Value::None,
+            ([], _) => return slot.value(),
             // The common one-key reads, without the general stepping.
-            ([PathSeg::Key(key)], Value::Partition(i)) => {
-                return self.partitions.get(*i).map_or(Value::None, |p| partition_attr(p, key));
+            ([PathSeg::Key(key)], Slot::Partition(i)) => {
+                return self.partitions.get(i).map_or(Value::None, |p| partition_attr(p, key));
             }
-            ([PathSeg::Key(key)], Value::Arn(arn)) => {
-                let (src, parts) = (&arn.0, &arn.1);
-                let field = match key {
-                    Attr::Partition => &parts.partition,
-                    Attr::Service => &parts.service,
-                    Attr::Region => &parts.region,
-                    Attr::AccountId => &parts.account_id,
-                    _ => return self.step_var(value, var),
+            ([PathSeg::Key(key)], Slot::Kept(value @ Value::Arn(arn))) => {
+                // The ARN lives as long as the resolution: borrow its text even when owned.
+                let Some(field) = arn_field(&arn.1, key) else {
+                    return self.step_var(value, var);
                 };
-                return cow_slice(src, field);
+                return arn.0.get(field.clone()).map_or(Value::None, Value::Str);
             }
+            ([_, ..], Slot::Kept(value)) => return self.step_var(value, var),
             _ => {}
         }
-        self.step_var(value, var)
+        self.step_var(&slot.value(), var)
     }
 
-    fn step_var(&self, value: &'s Value<'s>, var: &'s Var) -> Value<'s> {
+    /// The text of `var` when it can be had without building a value: a parameter or
+    /// evaluated string, a field of a parsed ARN or of a partition. `Some(None)` when it is
+    /// unset or not a string; `None` when only evaluating `var` can tell.
+    #[inline]
+    fn borrowed_text(&self, var: &'s Var) -> Option<Option<&'s str>> {
+        let slot = self.slot(var.slot);
+        match (var.path.as_slice(), slot) {
+            ([], _) => Some(slot.text()),
+            (_, Slot::Unset) => Some(None),
+            ([PathSeg::Key(key)], Slot::Kept(Value::Arn(arn))) => {
+                let field = arn_field(&arn.1, key)?;
+                Some(arn.0.get(field.clone()))
+            }
+            ([PathSeg::Key(key)], Slot::Partition(i)) => {
+                let outputs = self.partitions.get(i)?;
+                match partition_attr(outputs, key) {
+                    Value::Str(s) => Some(Some(s)),
+                    _ => Some(None),
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// Calls `f` with the text of `var`, building its value only when that is needed.
+    #[inline]
+    fn with_text<R>(&self, var: &'s Var, f: impl FnOnce(Option<&str>) -> R) -> R {
+        match self.borrowed_text(var) {
+            Some(text) => f(text),
+            None => f(self.var(var).text()),
+        }
+    }
+
+    fn step_var(&self, value: &Value<'s>, var: &'s Var) -> Value<'s> {
         // Step from the slot's value itself rather than from a view of it.
         let (next, used) = step(self.partitions, value, &var.path);
         match var.path.get(used..) {
@@ -477,7 +623,10 @@ impl<'s> Eval<'s> {
         for part in parts {
             match part {
                 Part::Text(t) => out.push_str(t),
-                Part::Var(var) => push_value(&self.var(var), out)?,
+                Part::Var(var) => match self.borrowed_text(var) {
+                    Some(Some(text)) => out.push_str(text),
+                    _ => push_value(&self.var(var), out)?,
+                },
             }
         }
         Ok(())
@@ -738,6 +887,18 @@ fn step<'x>(p: &'x Partitions, v: &Value<'x>, path: &[PathSeg]) -> (Value<'x>, u
     }
 }
 
+/// The range of a one-range ARN field (not `resourceId`).
+#[inline]
+fn arn_field<'a>(parts: &'a ArnParts, key: &Attr) -> Option<&'a std::ops::Range<usize>> {
+    match key {
+        Attr::Partition => Some(&parts.partition),
+        Attr::Service => Some(&parts.service),
+        Attr::Region => Some(&parts.region),
+        Attr::AccountId => Some(&parts.account_id),
+        _ => None,
+    }
+}
+
 /// The ARN resource split on both `:` and `/`, as ranges.
 fn resource_id_ranges(resource: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
     let mut start = Some(0);
@@ -955,6 +1116,39 @@ mod tests {
         let cases =
             [("x", Err("rule 0")), ("y", Ok("https://y.example.com")), ("x", Err("rule 0"))];
         for (region, want) in cases {
+            let mut params = rules.params();
+            params.set("Region", region).unwrap();
+            let got = rules.resolve(&params);
+            match want {
+                Ok(url) => assert_eq!(got.unwrap().url(), url),
+                Err(message) => assert_eq!(got.unwrap_err().message(), message),
+            }
+        }
+    }
+
+    /// More owned values than the arena holds inline go to its heap block, on the stack
+    /// path too; each stays readable through its slot for the rest of the resolution.
+    #[test]
+    fn many_owned_values_fill_the_arena() {
+        let count = 3 * super::ARENA_INLINE;
+        let last = count - 1;
+        // Every rule keeps an encoded string; only the last one can match.
+        let json = synthetic_rule_set(
+            count,
+            |i| {
+                let want = if i == last { format!("x%20{i}") } else { "never".to_owned() };
+                format!(
+                    r#"{{"fn": "uriEncode", "argv": ["{{Region}} {i}"], "assign": "e"}},
+                    {{"fn": "stringEquals", "argv": [{{"ref": "e"}}, "{want}"]}}"#
+                )
+            },
+            r#""Region": {"type": "string", "required": true}"#,
+        );
+        let rules = RuleSet::compile(&json, Partitions::shipped().unwrap()).unwrap();
+        assert!(rules.slot_count <= 96, "{}", rules.slot_count);
+        for (region, want) in
+            [("x", Err(format!("rule {last}"))), ("y", Ok("https://y.example.com"))]
+        {
             let mut params = rules.params();
             params.set("Region", region).unwrap();
             let got = rules.resolve(&params);
