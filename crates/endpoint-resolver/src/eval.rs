@@ -135,6 +135,15 @@ impl<'s> Value<'s> {
     }
 }
 
+#[inline(always)]
+fn param_slot(v: &ParamValue) -> Slot<'_> {
+    match v {
+        ParamValue::String(s) => Slot::Str(s),
+        ParamValue::Bool(b) => Slot::Bool(*b),
+        ParamValue::StringArray(a) => Slot::Strings(a),
+    }
+}
+
 fn truthy(v: &Value<'_>) -> bool {
     !matches!(v, Value::None | Value::Bool(false))
 }
@@ -298,23 +307,28 @@ impl RuleSet {
         slots: &'s [Cell<Slot<'s>>],
         arena: &'s Arena<'s>,
     ) -> Result<Endpoint> {
-        for (i, decl) in self.params.iter().enumerate() {
-            let given = params.values.get(i).and_then(Option::as_ref);
-            let value = match given.or(decl.default_value()) {
-                Some(ParamValue::String(s)) => Slot::Str(s),
-                Some(ParamValue::Bool(b)) => Slot::Bool(*b),
-                Some(ParamValue::StringArray(a)) => Slot::Strings(a),
-                None if decl.is_required() => {
-                    return Err(Error::new(
-                        ErrorKind::MissingParameter,
-                        format!("`{}` is required and has no default", decl.name()),
-                    ));
-                }
-                None => continue,
+        // `params` were made by this rule set (checked), so they have one value per parameter.
+        if params.values.len() != self.params.len() {
+            return Err(Error::new(ErrorKind::WrongRuleSet, "parameters of another rule set"));
+        }
+        for (i, (given, cell)) in params.values.iter().zip(slots).enumerate() {
+            let value = match given {
+                Some(v) => param_slot(v),
+                None => match self.params.get(i) {
+                    Some(decl) => match decl.default_value() {
+                        Some(v) => param_slot(v),
+                        None if decl.is_required() => {
+                            return Err(Error::new(
+                                ErrorKind::MissingParameter,
+                                format!("`{}` is required and has no default", decl.name()),
+                            ));
+                        }
+                        None => continue,
+                    },
+                    None => continue,
+                },
             };
-            if let Some(cell) = slots.get(i) {
-                cell.set(value);
-            }
+            cell.set(value);
         }
         let eval = Eval {
             partitions: &self.partitions,
@@ -573,7 +587,7 @@ impl<'s> Eval<'s> {
     /// The text of `var` when it can be had without building a value: a parameter or
     /// evaluated string, a field of a parsed ARN or of a partition. `Some(None)` when it is
     /// unset or not a string; `None` when only evaluating `var` can tell.
-    #[inline]
+    #[inline(always)]
     fn borrowed_text(&self, var: &'s Var) -> Option<Option<&'s str>> {
         let slot = self.slot(var.slot);
         match (var.path.as_slice(), slot) {
