@@ -13,12 +13,20 @@ fn main() {
     let mut headers = vec![("Host".to_owned(), "example.amazonaws.com".to_owned())];
     let query: String;
     let target = match which {
-        "many_headers" => {
-            for i in 0..39 {
+        // many_headers, and variants that isolate its parts: without the query, with
+        // values that need no trimming, and with the query alone.
+        "many_headers" | "mh_noquery" | "mh_plain" | "mh_queryonly" => {
+            let n_headers = if which == "mh_queryonly" { 0 } else { 39 };
+            for i in 0..n_headers {
                 let name = if i % 2 == 0 { format!("X-Custom-Header-{i}") } else { format!("x-custom-header-{i}") };
-                headers.push((name, format!("  value   with    spaces {i}  ")));
+                let value = if which == "mh_plain" { format!("value-with-spaces-{i}") } else { format!("  value   with    spaces {i}  ") };
+                headers.push((name, value));
             }
-            query = (0..20).map(|i| format!("key%20{i}=value%2F{i}%20with%20space")).collect::<Vec<_>>().join("&");
+            query = if which == "mh_noquery" {
+                String::new()
+            } else {
+                (0..20).map(|i| format!("key%20{i}=value%2F{i}%20with%20space")).collect::<Vec<_>>().join("&")
+            };
             format!("/path?{query}")
         }
         _ => {

@@ -40,6 +40,10 @@ pub(crate) struct Buffers {
     pub(crate) query: Vec<(u32, u32, u32)>,
     pub(crate) query_sorted: Vec<(u32, u32, u32)>,
     pub(crate) keyed: Vec<(u128, u16)>,
+    /// The order of the last headers sorted, tried first for the next request.
+    pub(crate) last_order: Vec<u16>,
+    /// The order of the last query parameters sorted, likewise.
+    pub(crate) last_query_order: Vec<u16>,
 }
 
 /// Buffers larger than this are not kept after use.
