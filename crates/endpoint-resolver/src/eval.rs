@@ -1130,13 +1130,18 @@ mod tests {
         let cases =
             [("x", Err("rule 0")), ("y", Ok("https://y.example.com")), ("x", Err("rule 0"))];
         for (region, want) in cases {
-            let mut params = rules.params();
-            params.set("Region", region).unwrap();
-            let got = rules.resolve(&params);
-            match want {
-                Ok(url) => assert_eq!(got.unwrap().url(), url),
-                Err(message) => assert_eq!(got.unwrap_err().message(), message),
-            }
+            assert_resolves(&rules, region, want);
+        }
+    }
+
+    /// Resolves `Region = region` and checks the URL or the error message.
+    fn assert_resolves(rules: &RuleSet, region: &str, want: Result<&str, &str>) {
+        let mut params = rules.params();
+        params.set("Region", region).unwrap();
+        let got = rules.resolve(&params);
+        match want {
+            Ok(url) => assert_eq!(got.unwrap().url(), url),
+            Err(message) => assert_eq!(got.unwrap_err().message(), message),
         }
     }
 
@@ -1160,16 +1165,7 @@ mod tests {
         );
         let rules = RuleSet::compile(&json, Partitions::shipped().unwrap()).unwrap();
         assert!(rules.slot_count <= 96, "{}", rules.slot_count);
-        for (region, want) in
-            [("x", Err(format!("rule {last}"))), ("y", Ok("https://y.example.com"))]
-        {
-            let mut params = rules.params();
-            params.set("Region", region).unwrap();
-            let got = rules.resolve(&params);
-            match want {
-                Ok(url) => assert_eq!(got.unwrap().url(), url),
-                Err(message) => assert_eq!(got.unwrap_err().message(), message),
-            }
-        }
+        assert_resolves(&rules, "x", Err(&format!("rule {last}")));
+        assert_resolves(&rules, "y", Ok("https://y.example.com"));
     }
 }

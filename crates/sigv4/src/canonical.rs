@@ -747,6 +747,22 @@ mod tests {
         (String::from_utf8(out).unwrap(), c.into_buffers())
     }
 
+    /// Writes each input (forwards, then backwards) with one work space carried from call to
+    /// call, checks it against a fresh work space, and returns the carried one.
+    fn agrees_with_fresh<T: std::fmt::Debug>(
+        inputs: &[T],
+        write: impl Fn(&T, Buffers) -> (String, Buffers),
+    ) -> Buffers {
+        let mut w = Buffers::default();
+        for input in inputs.iter().chain(inputs.iter().rev()) {
+            let (fresh, _) = write(input, Buffers::default());
+            let (reused, back) = write(input, w);
+            w = back;
+            assert_eq!(reused, fresh, "{input:?}");
+        }
+        w
+    }
+
     #[test]
     fn the_last_order_is_reused_only_when_it_still_sorts() {
         let sets: &[&[(&str, &str)]] = &[
@@ -762,13 +778,7 @@ mod tests {
             &[],
             &[("z", "1")],
         ];
-        let mut w = Buffers::default();
-        for set in sets.iter().chain(sets.iter().rev()) {
-            let (fresh, _) = header_block(set, Buffers::default());
-            let (reused, back) = header_block(set, w);
-            w = back;
-            assert_eq!(reused, fresh, "{set:?}");
-        }
+        let w = agrees_with_fresh(sets, |set, w| header_block(set, w));
         assert_eq!(header_block(&[("x", "2"), ("a", "3"), ("x", "1")], w).0, "a:3\nx:2,1\n");
     }
 
@@ -797,13 +807,7 @@ mod tests {
             q.write_query(&mut out);
             (String::from_utf8(out).unwrap(), q.into_buffers())
         };
-        let mut w = Buffers::default();
-        for raw in queries.iter().chain(queries.iter().rev()) {
-            let (fresh, _) = canonical(raw, Buffers::default());
-            let (reused, back) = canonical(raw, w);
-            w = back;
-            assert_eq!(reused, fresh, "{raw:?}");
-        }
+        let w = agrees_with_fresh(&queries, |raw, w| canonical(raw, w));
         assert_eq!(canonical("x=2&x=1&a", w).0, "a=&x=1&x=2");
     }
 
