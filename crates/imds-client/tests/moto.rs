@@ -1,19 +1,17 @@
 //! Interop with moto server's instance-metadata endpoint (the happy path).
 
-mod support;
-
 use std::time::{Duration, SystemTime};
 
 use signet_config_loader::{Env, Fs, Settings};
 use signet_imds_client::{Client, ErrorKind, parse_credentials};
-use support::moto::Moto;
+use signet_test_support::moto::Moto;
 
 #[tokio::test]
 async fn moto_metadata_happy_path() {
-    let moto = tokio::task::spawn_blocking(Moto::start).await.unwrap();
+    let moto = tokio::task::spawn_blocking(|| Moto::start(&[])).await.unwrap();
     let settings = Settings::load(&Env::empty(), &Fs::from_map([("/none", "")])).unwrap();
     let imds = Client::builder()
-        .endpoint(moto.endpoint())
+        .endpoint(moto.url())
         .timeout(Duration::from_secs(5))
         .attempts(1)
         .build(&settings)

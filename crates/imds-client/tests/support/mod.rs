@@ -2,5 +2,4 @@
 
 pub mod http;
 pub mod imds_server;
-pub mod moto;
 pub mod replay;
