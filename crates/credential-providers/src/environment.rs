@@ -2,9 +2,8 @@
 
 use async_trait::async_trait;
 use signet_config_loader::Env;
-use signet_sigv4::Credentials;
+use signet_sigv4::{Credentials, parse_rfc3339};
 
-use crate::time::parse_rfc3339;
 use crate::{Error, ProvideCredentials};
 
 /// Credentials from `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` (or `SECRET_ACCESS_KEY`),

@@ -1,10 +1,9 @@
 //! JSON credential documents: container endpoints, `credential_process`, the SSO portal.
 
 use serde_json::{Map, Value};
-use signet_sigv4::Credentials;
+use signet_sigv4::{Credentials, parse_rfc3339};
 
 use crate::Error;
-use crate::time::parse_rfc3339;
 
 /// Looks `key` up ignoring ASCII case, as the AWS SDKs do for these documents.
 pub(crate) fn get_ci<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {

@@ -73,7 +73,6 @@ mod profile_chain;
 mod provider;
 mod sso;
 mod sts;
-mod time;
 mod web_identity;
 
 pub use crate::cache::{
@@ -94,5 +93,5 @@ pub use crate::profile_chain::{
 };
 pub use crate::provider::{ProvideCredentials, SharedCredentialsProvider, StaticProvider};
 pub use crate::sso::{SsoProvider, SsoToken};
-pub use crate::time::{SystemTimeSource, TimeSource};
 pub use crate::web_identity::WebIdentityProvider;
+pub use signet_sigv4::{StaticTime, SystemTimeSource, TimeSource};

@@ -7,13 +7,12 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use async_trait::async_trait;
 use serde_json::Value;
 use sha1::{Digest, Sha1};
-use signet_sigv4::Credentials;
+use signet_sigv4::{Credentials, format_rfc3339, parse_rfc3339};
 
 use crate::context::Context;
 use crate::http::read_body;
 use crate::json::{get_str, parse_object};
 use crate::profile_chain::{Sensitive, SsoConfig};
-use crate::time::{format_rfc3339, parse_rfc3339};
 use crate::{Error, ProvideCredentials};
 
 /// Refresh a session token when less than this remains.

@@ -7,8 +7,9 @@ use std::path::Path;
 use std::time::{Duration, UNIX_EPOCH};
 
 use signet_config_loader::{Env, Fs};
-use signet_credential_providers::{ContainerProvider, DefaultChainBuilder, ProvideCredentials};
-use support::FixedTime;
+use signet_credential_providers::{
+    ContainerProvider, DefaultChainBuilder, ProvideCredentials, StaticTime,
+};
 use support::replay::{ReplayServer, exchange};
 
 const WEB_IDENTITY_RESPONSE: &str = "<AssumeRoleWithWebIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><AssumeRoleWithWebIdentityResult><AssumedRoleUser><AssumedRoleId>AROARTEST:s</AssumedRoleId><Arn>arn:aws:sts::123456789012:assumed-role/r/s</Arn></AssumedRoleUser><Credentials><AccessKeyId>AKIDTEST</AccessKeyId><SecretAccessKey>SECRETKEYTEST</SecretAccessKey><SessionToken>SESSIONTOKEN_TEST</SessionToken><Expiration>2031-08-16T20:52:53Z</Expiration></Credentials></AssumeRoleWithWebIdentityResult><ResponseMetadata><RequestId>f874b1d6</RequestId></ResponseMetadata></AssumeRoleWithWebIdentityResponse>";
@@ -100,7 +101,7 @@ async fn an_expiring_sso_token_is_refreshed_and_written_back() {
         ),
     ]);
     let chain = DefaultChainBuilder::new(env, fs.clone())
-        .time_source(FixedTime(UNIX_EPOCH + Duration::from_secs(now)))
+        .time_source(StaticTime(UNIX_EPOCH + Duration::from_secs(now)))
         .build();
     let creds = chain.provide_credentials().await.unwrap();
     assert_eq!((creds.access_key_id(), creds.account_id()), ("ASIASSO", Some("012345678901")));
@@ -131,7 +132,7 @@ async fn an_expired_legacy_sso_token_asks_for_a_login() {
         ),
     ]);
     let chain = DefaultChainBuilder::new(env, fs)
-        .time_source(FixedTime(UNIX_EPOCH + Duration::from_secs(1_700_000_000)))
+        .time_source(StaticTime(UNIX_EPOCH + Duration::from_secs(1_700_000_000)))
         .build();
     let error = chain.provide_credentials().await.unwrap_err();
     assert!(error.to_string().contains("aws sso login"), "{error}");
@@ -153,7 +154,7 @@ async fn instance_profile_credentials_stay_through_an_imds_outage() {
     let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
     let env = Env::from_map([("AWS_EC2_METADATA_SERVICE_ENDPOINT", server.url())]);
     let chain = DefaultChainBuilder::new(env, Fs::from_map::<&str, &str>([]))
-        .time_source(FixedTime(now))
+        .time_source(StaticTime(now))
         .build();
     // IMDS answered credentials that expired in 2021: used for 10-15 more minutes.
     let first = chain.provide_credentials().await.unwrap();

@@ -18,9 +18,9 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use serde_json::Value;
 use signet_config_loader::{Env, Fs};
-use signet_credential_providers::{DefaultChainBuilder, ProvideCredentials};
+use signet_credential_providers::{DefaultChainBuilder, ProvideCredentials, StaticTime};
+use support::Capture;
 use support::replay::{ReplayServer, load};
-use support::{Capture, FixedTime};
 
 /// Cases whose expected error text is another SDK's wording for the same failure: the
 /// substring we assert instead, and why (docs/adr/0036).
@@ -86,7 +86,7 @@ async fn run_case(suite: &str, dir: &Path) -> Result<(), String> {
     let exchanges = if traffic.exists() { load(&json(&traffic)) } else { Vec::new() };
     let server = ReplayServer::start(exchanges.clone()).await;
     let fs = Fs::rooted(dir.join("fs"));
-    let time = FixedTime(UNIX_EPOCH + Duration::from_secs(1_234_567_880));
+    let time = StaticTime(UNIX_EPOCH + Duration::from_secs(1_234_567_880));
     let original =
         DefaultChainBuilder::new(Env::from_map(env.clone()), fs.clone()).time_source(time);
 

@@ -293,7 +293,7 @@ impl ConfigLoader {
                 let mut chain = DefaultChainBuilder::new(self.env.clone(), self.fs.clone())
                     .settings(settings.clone())
                     .http_client(http.clone())
-                    .time_source(ArcTime(time.clone()));
+                    .time_source(time.clone());
                 if let Some(profile) = &self.profile {
                     chain = chain.profile(profile.clone());
                 }
@@ -317,18 +317,8 @@ impl ConfigLoader {
     }
 }
 
-/// A shared clock handed to the lower crates, which take `impl TimeSource`.
-#[derive(Debug, Clone)]
-struct ArcTime(Arc<dyn TimeSource>);
-
-impl TimeSource for ArcTime {
-    fn now(&self) -> std::time::SystemTime {
-        self.0.now()
-    }
-}
-
 fn cache(provider: SharedCredentialsProvider, time: &Arc<dyn TimeSource>) -> CredentialsCache {
-    CredentialsCache::builder().time_source(ArcTime(time.clone())).build(provider)
+    CredentialsCache::builder().time_source(time.clone()).build(provider)
 }
 
 /// Installs ring as the rustls provider (docs/adr/0009) and builds the shared client.
@@ -513,7 +503,7 @@ impl Config {
             .use_global_endpoint(legacy)
             .http_client(self.inner.http.clone())
             .retry_strategy(self.inner.retry.clone())
-            .time_source(StsTime(self.inner.time.clone()));
+            .time_source(self.inner.time.clone());
         if let Some(url) = settings.endpoint_url("STS").map_err(bad)? {
             builder = builder.endpoint_url(url.value);
         }
@@ -523,15 +513,5 @@ impl Config {
         builder.build().map_err(|e| {
             Error::new(ErrorKind::Configuration, "the STS client cannot be set up").with_source(e)
         })
-    }
-}
-
-/// The facade's clock, as the STS client's time source.
-#[derive(Debug)]
-struct StsTime(Arc<dyn TimeSource>);
-
-impl signet_sts_client::TimeSource for StsTime {
-    fn now(&self) -> std::time::SystemTime {
-        self.0.now()
     }
 }

@@ -9,35 +9,12 @@
 //! suite runs against signet-sigv4 itself. A new case is a new folder.
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use signet::config::{Env, Fs};
-use signet::credentials::TimeSource;
-use signet::sigv4::Credentials;
+use signet::credentials::StaticTime;
+use signet::sigv4::{Credentials, parse_rfc3339};
 use signet::{Client, ConfigLoader, Method, Service};
-
-#[derive(Debug, Clone, Copy)]
-struct At(SystemTime);
-
-impl TimeSource for At {
-    fn now(&self) -> SystemTime {
-        self.0
-    }
-}
-
-/// `2015-08-30T12:36:00Z` as a time.
-fn parse_time(text: &str) -> SystemTime {
-    let n = |r: std::ops::Range<usize>| text[r].parse::<i64>().unwrap();
-    let (y, m, d) = (n(0..4), n(5..7), n(8..10));
-    let (hh, mm, ss) = (n(11..13), n(14..16), n(17..19));
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
-    let days = era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468;
-    UNIX_EPOCH
-        + Duration::from_secs(u64::try_from(days * 86_400 + hh * 3600 + mm * 60 + ss).unwrap())
-}
 
 struct Case {
     name: String,
@@ -91,7 +68,7 @@ async fn client_for(case: &Case) -> (Client, Service) {
     let config = ConfigLoader::with_env(Env::empty(), Fs::from_map::<&str, &str>([]))
         .region(region)
         .credentials(credentials)
-        .time_source(At(parse_time(ctx["timestamp"].as_str().unwrap())))
+        .time_source(StaticTime(parse_rfc3339(ctx["timestamp"].as_str().unwrap()).unwrap()))
         .load()
         .await
         .unwrap();

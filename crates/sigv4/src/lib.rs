@@ -49,6 +49,9 @@
 //!   `:chunk-signature`, chained over the previous signature.
 //! - **Verification** ([`Verifier`]): whether a received request's signature (header or
 //!   presigned) is valid, and if not, a typed [`Rejection`] saying why.
+//! - **The clock** ([`TimeSource`], [`SystemTimeSource`], [`StaticTime`]): the one wall-clock
+//!   abstraction of the workspace. The signer takes its time as an argument; the clients and
+//!   credential providers above take a `TimeSource` and re-export these three types.
 //!
 //! # What it guarantees
 //!
@@ -78,6 +81,7 @@ mod checksum;
 mod chunked;
 #[cfg(feature = "stream")]
 mod chunked_stream;
+mod clock;
 mod credentials;
 mod encode;
 mod error;
@@ -102,6 +106,7 @@ pub use crate::chunked::{
 };
 #[cfg(feature = "stream")]
 pub use crate::chunked_stream::AwsChunkedStream;
+pub use crate::clock::{StaticTime, SystemTimeSource, TimeSource};
 pub use crate::credentials::Credentials;
 pub use crate::error::{Error, ErrorKind};
 pub use crate::event_stream::{EventStreamSigner, SignedEvent};

@@ -12,7 +12,7 @@ use signet_retry::{
     AttemptOutcome, Decision, MaxAttempts, ModeledError, Response, RetryConfig, RetrySpec,
     RetryStrategy, TransportError,
 };
-use signet_sigv4::{Credentials, Payload, SignableRequest, Signer};
+use signet_sigv4::{Credentials, Payload, SignableRequest, Signer, SystemTimeSource, TimeSource};
 
 use crate::error::{Error, ErrorCode, ErrorKind};
 use crate::model::{self, Operation};
@@ -23,7 +23,7 @@ use crate::model::{
     GetAccessKeyInfoOutput, GetCallerIdentityInput, GetCallerIdentityOutput,
     GetFederationTokenInput, GetFederationTokenOutput, GetSessionTokenInput, GetSessionTokenOutput,
 };
-use crate::time::{SystemTimeSource, TimeSource, parse_http_date};
+use crate::time::parse_http_date;
 
 /// STS's signing name.
 const SIGNING_NAME: &str = "sts";

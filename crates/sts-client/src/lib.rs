@@ -89,4 +89,4 @@ pub use crate::model::{
     GetSessionTokenInput, GetSessionTokenOutput, ProvidedContext, Tag,
 };
 pub use crate::query::API_VERSION;
-pub use crate::time::{StaticTime, SystemTimeSource, TimeSource};
+pub use signet_sigv4::{StaticTime, SystemTimeSource, TimeSource};

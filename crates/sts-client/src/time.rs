@@ -1,45 +1,6 @@
-//! The injected wall clock, and the two timestamp formats STS responses carry.
+//! The two timestamp formats STS responses carry.
 
-use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
-
-/// Where the client reads the current time: the signing time of each request (ADR 0005).
-///
-/// [`SystemTimeSource`] is the real clock; tests give a [`StaticTime`] or their own source.
-pub trait TimeSource: Send + Sync + fmt::Debug {
-    /// The current time.
-    fn now(&self) -> SystemTime;
-}
-
-/// The operating system's wall clock.
-#[derive(Debug, Clone, Copy, Default)]
-#[non_exhaustive]
-pub struct SystemTimeSource;
-
-impl SystemTimeSource {
-    /// The real clock.
-    pub fn new() -> Self {
-        Self
-    }
-}
-
-impl TimeSource for SystemTimeSource {
-    // The crate's one home of the real clock (docs/adr/0005): everything else is injected.
-    #[allow(clippy::disallowed_methods)]
-    fn now(&self) -> SystemTime {
-        SystemTime::now()
-    }
-}
-
-/// A clock stopped at one instant, for tests and examples.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct StaticTime(pub SystemTime);
-
-impl TimeSource for StaticTime {
-    fn now(&self) -> SystemTime {
-        self.0
-    }
-}
 
 /// Parses an ISO 8601 / RFC 3339 timestamp as STS writes it: `2021-09-21T18:41:26Z`, with
 /// optional fractional seconds (moto writes microseconds) and a `Z` or `±hh:mm` offset.

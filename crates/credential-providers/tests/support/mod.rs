@@ -11,16 +11,6 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use signet_credential_providers::TimeSource;
 
-/// A clock stopped at a fixed time.
-#[derive(Debug, Clone, Copy)]
-pub struct FixedTime(pub SystemTime);
-
-impl TimeSource for FixedTime {
-    fn now(&self) -> SystemTime {
-        self.0
-    }
-}
-
 /// A wall clock that follows tokio's (possibly paused) clock from `base`.
 #[derive(Debug, Clone, Copy)]
 pub struct TokioTime {
