@@ -30,10 +30,10 @@ mod verify;
 
 use std::io::Write;
 use std::process::ExitCode;
-use std::time::SystemTime;
 
 use clap::{CommandFactory, Parser};
 use signet::config::{Env, Fs};
+use signet::sigv4::{SystemTimeSource, TimeSource};
 
 use crate::args::{Cli, Command};
 use crate::context::Context;
@@ -47,9 +47,8 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    // The one home of the real clock: commands take `Context::now` (tests pass `--time`).
-    #[allow(clippy::disallowed_methods)]
-    let now = SystemTime::now();
+    // The real clock, read once: commands take `Context::now` (tests pass `--time`).
+    let now = SystemTimeSource.now();
     let ctx = Context { env: Env::from_process(), fs: Fs::real(), now, global: cli.global };
     let mut out = Vec::new();
     let result = run(&ctx, &cli.command, &mut out);

@@ -8,7 +8,7 @@ use signet_sigv4::Credentials;
 
 use crate::client::Client;
 use crate::error::{Error, ErrorKind};
-use crate::time::parse_rfc3339;
+use signet_sigv4::parse_rfc3339;
 
 const EXTENDED: &str = "/latest/meta-data/iam/security-credentials-extended/";
 const LEGACY: &str = "/latest/meta-data/iam/security-credentials/";

@@ -78,7 +78,6 @@ mod client;
 mod credentials;
 mod endpoint;
 mod error;
-mod time;
 mod token;
 mod typed;
 
