@@ -80,7 +80,7 @@ pub(crate) struct Added<'a> {
 /// names and re-encoded query components live in one scratch buffer, referenced by range.
 pub(crate) struct Canonical<'a> {
     /// Reused per-thread work space: scratch bytes and the header and query tables.
-    w: Buffers,
+    w: Box<Buffers>,
     input: &'a [(&'a str, &'a str)],
     /// Values of the signer's own headers: date, token, content hash.
     own: [&'a [u8]; 3],
@@ -143,7 +143,7 @@ impl<'a> Canonical<'a> {
         settings: &SigningSettings,
         raw_query: &str,
         drop_auth_params: bool,
-        mut w: Buffers,
+        mut w: Box<Buffers>,
     ) -> Result<Self, Error> {
         w.clear_tables();
         let own = [
@@ -359,7 +359,7 @@ impl<'a> Canonical<'a> {
     }
 
     /// Gives the work space back for reuse.
-    pub(crate) fn into_buffers(self) -> Buffers {
+    pub(crate) fn into_buffers(self) -> Box<Buffers> {
         self.w
     }
 
@@ -739,7 +739,7 @@ mod tests {
 
     /// The canonical header block of `headers`, written with the given work space, which is
     /// handed back for the next call.
-    fn header_block(headers: &[(&str, &str)], w: Buffers) -> (String, Buffers) {
+    fn header_block(headers: &[(&str, &str)], w: Box<Buffers>) -> (String, Box<Buffers>) {
         let added = Added { date: None, token: None, content_sha256: None };
         let c = Canonical::new(headers, &added, &SigningSettings::DEFAULT, "", false, w).unwrap();
         let mut out = Vec::new();
@@ -751,11 +751,11 @@ mod tests {
     /// call, checks it against a fresh work space, and returns the carried one.
     fn agrees_with_fresh<T: std::fmt::Debug>(
         inputs: &[T],
-        write: impl Fn(&T, Buffers) -> (String, Buffers),
-    ) -> Buffers {
-        let mut w = Buffers::default();
+        write: impl Fn(&T, Box<Buffers>) -> (String, Box<Buffers>),
+    ) -> Box<Buffers> {
+        let mut w = Box::default();
         for input in inputs.iter().chain(inputs.iter().rev()) {
-            let (fresh, _) = write(input, Buffers::default());
+            let (fresh, _) = write(input, Box::default());
             let (reused, back) = write(input, w);
             w = back;
             assert_eq!(reused, fresh, "{input:?}");
@@ -798,7 +798,7 @@ mod tests {
             "",
             "z",
         ];
-        let canonical = |raw: &str, w: Buffers| {
+        let canonical = |raw: &str, w: Box<Buffers>| {
             let added = Added { date: None, token: None, content_sha256: None };
             let mut q =
                 Canonical::new(&[], &added, &SigningSettings::DEFAULT, raw, false, w).unwrap();
@@ -816,7 +816,7 @@ mod tests {
         let added = Added { date: None, token: None, content_sha256: None };
         let raw = "Param=v&%E1%88%B4=x&b=2&b=1&flag&a+b=c d";
         let mut q =
-            Canonical::new(&[], &added, &SigningSettings::DEFAULT, raw, false, Buffers::default())
+            Canonical::new(&[], &added, &SigningSettings::DEFAULT, raw, false, Box::default())
                 .unwrap();
         q.sort_query();
         let mut out = Vec::new();

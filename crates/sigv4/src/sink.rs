@@ -50,17 +50,19 @@ pub(crate) struct Buffers {
 const KEEP: usize = 64 * 1024;
 
 thread_local! {
-    static BUFFERS: std::cell::RefCell<Option<Buffers>> = const { std::cell::RefCell::new(None) };
+    static BUFFERS: std::cell::RefCell<Option<Box<Buffers>>> =
+        const { std::cell::RefCell::new(None) };
 }
 
 impl Buffers {
-    /// This thread's buffers (emptied), or new ones.
-    pub(crate) fn take() -> Self {
+    /// This thread's buffers (emptied), or new ones. Boxed, so that handing them from the
+    /// thread to the canonicaliser and back moves a pointer, not ten vectors.
+    pub(crate) fn take() -> Box<Self> {
         BUFFERS.with(|b| b.try_borrow_mut().ok().and_then(|mut b| b.take())).unwrap_or_default()
     }
 
     /// Gives the buffers back for the next signature on this thread.
-    pub(crate) fn give_back(mut self) {
+    pub(crate) fn give_back(mut self: Box<Self>) {
         if self.scratch.capacity() > KEEP || self.creq.capacity() > KEEP || self.hdrs.len() > 1024 {
             return;
         }
