@@ -4,6 +4,7 @@
 //!   process even on a panic.
 //! - [`mock`]: a scripted HTTP/1.1 server on 127.0.0.1:0 for what moto does not do (faults,
 //!   throttling, malformed bodies), recording every request.
+//! - [`query`]: form bodies for moto's Query APIs (IAM, STS) and reading their XML answers.
 //!
 //! Both bind loopback only: the test runs happen in a network namespace with only `lo`.
 #![forbid(unsafe_code)]
@@ -11,3 +12,4 @@
 
 pub mod mock;
 pub mod moto;
+pub mod query;

@@ -3,18 +3,12 @@
 
 mod support;
 
+use signet_test_support::query::{element, encode};
 use support::http::Server;
 use support::moto::Moto;
 use support::{home, run, signet};
 
 const ACCOUNT: &str = "123456789012";
-
-fn element<'a>(xml: &'a str, name: &str) -> &'a str {
-    let open = format!("<{name}>");
-    let start = xml.find(&open).unwrap_or_else(|| panic!("no {name} in {xml}")) + open.len();
-    let end = xml[start..].find('<').unwrap() + start;
-    &xml[start..end]
-}
 
 /// One IAM Query call through `signet curl`, signed with placeholder keys (moto routes by
 /// the scope while authentication is still off).
@@ -39,18 +33,6 @@ fn iam(home: &std::path::Path, url: &str, body: &str) -> String {
     ]));
     assert_eq!(code, 0, "IAM {body}: {stdout} {stderr}");
     stdout
-}
-
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                char::from(b).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 /// moto with user `alice` (keys returned) allowed `sts:*` and `s3:*`, and role `deployer`

@@ -8,6 +8,7 @@
 
 mod support;
 
+use signet_test_support::query::{element, form};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use signet_sigv4::{Credentials, Payload, SignableRequest, Signer};
@@ -32,19 +33,7 @@ fn now() -> SystemTime {
 /// One IAM Query call, signed with placeholder keys (moto only uses the signature's scope to
 /// route it while authentication is still off).
 async fn iam(url: &str, params: &[(&str, &str)]) -> String {
-    let mut body = String::from("Version=2010-05-08");
-    for (k, v) in params {
-        body.push('&');
-        body.push_str(k);
-        body.push('=');
-        for b in v.bytes() {
-            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                body.push(char::from(b));
-            } else {
-                body.push_str(&format!("%{b:02X}"));
-            }
-        }
-    }
+    let body = form("2010-05-08", params);
     let host = url.trim_start_matches("http://").to_owned();
     let creds = Credentials::new("AKIAIOSFODNN7EXAMPLE", "placeholder");
     let headers = [("host", host.as_str()), ("content-type", "application/x-www-form-urlencoded")];
@@ -64,13 +53,6 @@ async fn iam(url: &str, params: &[(&str, &str)]) -> String {
     let text = response.text().await.unwrap();
     assert!(status.is_success(), "IAM {params:?}: {status} {text}");
     text
-}
-
-fn element<'a>(xml: &'a str, name: &str) -> &'a str {
-    let open = format!("<{name}>");
-    let start = xml.find(&open).unwrap_or_else(|| panic!("no {name} in {xml}")) + open.len();
-    let end = xml[start..].find('<').unwrap() + start;
-    &xml[start..end]
 }
 
 async fn setup() -> Setup {

@@ -5,6 +5,7 @@
 
 mod support;
 
+use signet_test_support::query::find_element;
 use std::path::Path;
 use std::time::Duration;
 
@@ -86,12 +87,6 @@ fn form(body: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-fn element<'a>(xml: &'a str, name: &str) -> Option<&'a str> {
-    let open = format!("<{name}>");
-    let start = xml.find(&open)? + open.len();
-    Some(&xml[start..start + xml[start..].find('<')?])
-}
-
 /// Sends the recorded request's operation with the recorded parameters; returns the access
 /// key id of the credentials it got.
 async fn send(client: &StsClient, request: &str) -> Result<String, Error> {
@@ -170,10 +165,14 @@ async fn recorded_sts_exchanges_replay() {
             let last = &group[group.len() - 1];
             if (200..300).contains(&last.status) {
                 let key = result.unwrap_or_else(|e| panic!("{name}: {e}"));
-                assert_eq!(Some(key.as_str()), element(&last.response, "AccessKeyId"), "{name}");
+                assert_eq!(
+                    Some(key.as_str()),
+                    find_element(&last.response, "AccessKeyId"),
+                    "{name}"
+                );
             } else {
                 let err = result.expect_err(&name);
-                assert_eq!(err.code(), element(&last.response, "Code"), "{name}: {err}");
+                assert_eq!(err.code(), find_element(&last.response, "Code"), "{name}: {err}");
                 assert_eq!(err.status(), Some(last.status), "{name}");
             }
             calls += 1;

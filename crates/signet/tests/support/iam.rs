@@ -4,6 +4,7 @@
 //! moto verifies signatures once `INITIAL_NO_AUTH_ACTION_COUNT` setup calls have been made;
 //! the setup calls here are signed with placeholder keys (moto only reads their scope).
 
+use signet_test_support::query::form;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -25,23 +26,6 @@ pub(crate) struct UserKeys {
     pub(crate) secret_access_key: String,
 }
 
-fn form(params: &[(&str, &str)]) -> String {
-    let mut body = String::from("Version=2010-05-08");
-    for (k, v) in params {
-        body.push('&');
-        body.push_str(k);
-        body.push('=');
-        for b in v.bytes() {
-            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                body.push(char::from(b));
-            } else {
-                body.push_str(&format!("%{b:02X}"));
-            }
-        }
-    }
-    body
-}
-
 /// One IAM Query call through the facade, with placeholder keys.
 async fn iam(url: &str, params: &[(&str, &str)]) -> String {
     let config = ConfigLoader::with_env(Env::empty(), Fs::from_map::<&str, &str>([]))
@@ -55,20 +39,14 @@ async fn iam(url: &str, params: &[(&str, &str)]) -> String {
         .client()
         .request(&Service::new("iam").with_service_id("IAM"), Method::POST, "/")
         .header("content-type", "application/x-www-form-urlencoded")
-        .body(form(params))
+        .body(form("2010-05-08", params))
         .send()
         .await
         .unwrap_or_else(|e| panic!("IAM {params:?}: {e}"));
     response.text()
 }
 
-/// The text of the first `<name>` element.
-pub(crate) fn element<'a>(xml: &'a str, name: &str) -> &'a str {
-    let open = format!("<{name}>");
-    let start = xml.find(&open).unwrap_or_else(|| panic!("no {name} in {xml}")) + open.len();
-    let end = xml[start..].find('<').unwrap() + start;
-    &xml[start..end]
-}
+pub(crate) use signet_test_support::query::element;
 
 /// Creates user `alice` with keys, role `deployer`, and policies that let alice call
 /// GetCallerIdentity, assume `deployer`, and use S3, and let the role use S3.
