@@ -4,29 +4,14 @@
 use std::time::SystemTime;
 
 use serde_json::json;
-use signet::sigv4::{AmzDate, Credentials};
+use signet::sigv4::{Credentials, format_rfc3339};
 
 use crate::args::CredentialFormat;
 use crate::sign::write_json;
 
 /// `2015-08-30T12:36:00Z`.
 pub(crate) fn iso8601(time: SystemTime) -> String {
-    match AmzDate::new(time) {
-        Ok(d) => {
-            let s = d.as_str();
-            let part = |r: std::ops::Range<usize>| s.get(r).unwrap_or_default();
-            format!(
-                "{}-{}-{}T{}:{}:{}Z",
-                part(0..4),
-                part(4..6),
-                part(6..8),
-                part(9..11),
-                part(11..13),
-                part(13..15)
-            )
-        }
-        Err(_) => "unknown".to_owned(),
-    }
+    format_rfc3339(time)
 }
 
 /// The credentials with their secrets, in `format`.

@@ -7,7 +7,7 @@ use crate::checksum::base64;
 use crate::credentials::REDACTED;
 use crate::error::{Error, ErrorKind};
 use crate::signer::{ALGORITHM, Signer};
-use crate::time::AmzDate;
+use crate::time::{AmzDate, format_rfc3339};
 
 /// One condition of a POST policy: what S3 checks the posted form against.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,7 +123,7 @@ impl PostPolicy {
 
         let mut json = String::with_capacity(512);
         json.push_str("{\"expiration\": ");
-        push_json_str(&mut json, &iso8601(expiration));
+        push_json_str(&mut json, &format_rfc3339(expiration.to_system_time()));
         json.push_str(", \"conditions\": [");
         let mut conditions: Vec<Condition> = self.conditions.clone();
         conditions.push(Condition::Equals { field: "bucket".into(), value: self.bucket.clone() });
@@ -209,21 +209,6 @@ fn push_json_str(out: &mut String, s: &str) {
         }
     }
     out.push('"');
-}
-
-/// `2026-03-01T13:00:00Z` from `20260301T130000Z`.
-fn iso8601(date: AmzDate) -> String {
-    let s = date.as_str();
-    let part = |r: std::ops::Range<usize>| s.get(r).unwrap_or("00");
-    format!(
-        "{}-{}-{}T{}:{}:{}Z",
-        part(0..4),
-        part(4..6),
-        part(6..8),
-        part(9..11),
-        part(11..13),
-        part(13..15)
-    )
 }
 
 /// The signed form of a [`PostPolicy`]: the fields to post, in order, before the file.
