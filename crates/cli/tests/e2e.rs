@@ -10,6 +10,18 @@ use support::{home, run, signet};
 
 const ACCOUNT: &str = "123456789012";
 
+/// `signet curl` arguments for an STS GetCallerIdentity call (the URL follows).
+const GET_CALLER_IDENTITY: [&str; 8] = [
+    "--service",
+    "sts",
+    "-X",
+    "POST",
+    "-H",
+    "Content-Type: application/x-www-form-urlencoded",
+    "-d",
+    "Action=GetCallerIdentity&Version=2011-06-15",
+];
+
 /// One IAM Query call through `signet curl`, signed with placeholder keys (moto routes by
 /// the scope while authentication is still off).
 fn iam(home: &std::path::Path, url: &str, body: &str) -> String {
@@ -168,33 +180,12 @@ fn sts_commands_against_moto() {
     assert!(stderr.contains("error: no MFA code was given"), "{stderr}");
 
     // `curl` signs with the resolved keys and prints the body.
-    let (code, stdout, stderr) = run(with_keys(&secret).args([
-        "curl",
-        "--service",
-        "sts",
-        "-X",
-        "POST",
-        "-H",
-        "Content-Type: application/x-www-form-urlencoded",
-        "-d",
-        "Action=GetCallerIdentity&Version=2011-06-15",
-        &url,
-    ]));
+    let (code, stdout, stderr) =
+        run(with_keys(&secret).args(["curl"]).args(GET_CALLER_IDENTITY).arg(&url));
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(element(&stdout, "Arn"), format!("arn:aws:iam::{ACCOUNT}:user/alice"));
-    let (code, stdout, _) = run(with_keys("not-the-secret").args([
-        "curl",
-        "-i",
-        "--service",
-        "sts",
-        "-X",
-        "POST",
-        "-H",
-        "Content-Type: application/x-www-form-urlencoded",
-        "-d",
-        "Action=GetCallerIdentity&Version=2011-06-15",
-        &url,
-    ]));
+    let (code, stdout, _) =
+        run(with_keys("not-the-secret").args(["curl", "-i"]).args(GET_CALLER_IDENTITY).arg(&url));
     assert_eq!(code, 4, "{stdout}");
     assert!(stdout.starts_with("HTTP/1.1 403"), "{stdout}");
     assert!(stdout.contains("SignatureDoesNotMatch"), "{stdout}");
