@@ -37,6 +37,20 @@ pub(crate) fn write_encoded(sink: &mut impl Sink, bytes: &[u8], keep_slash: bool
     sink.write(&bytes[start..]);
 }
 
+/// Appends `value` to `out` in SigV4's strict URI encoding: every byte but the RFC 3986
+/// unreserved characters (`A-Z a-z 0-9 - _ . ~`) as `%XX` in upper-case hex. This is how
+/// canonical query components are written, and how AWS Query-protocol bodies (STS, IAM)
+/// encode their values.
+///
+/// ```
+/// let mut out = String::from("RoleSessionName=");
+/// signet_sigv4::uri_encode("me@example.com/1", &mut out);
+/// assert_eq!(out, "RoleSessionName=me%40example.com%2F1");
+/// ```
+pub fn uri_encode(value: &str, out: &mut String) {
+    write_encoded(out, value.as_bytes(), false);
+}
+
 /// Appends the strict encoding of the percent-decoding of `raw` to `out`.
 ///
 /// Decoding is percent-only: `+` stays `+` (and so becomes `%2B`), and a `%` that does not

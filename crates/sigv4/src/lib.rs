@@ -108,6 +108,7 @@ pub use crate::chunked::{
 pub use crate::chunked_stream::AwsChunkedStream;
 pub use crate::clock::{StaticTime, SystemTimeSource, TimeSource};
 pub use crate::credentials::Credentials;
+pub use crate::encode::uri_encode;
 pub use crate::error::{Error, ErrorKind};
 pub use crate::event_stream::{EventStreamSigner, SignedEvent};
 #[cfg(feature = "http")]

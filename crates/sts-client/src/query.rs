@@ -1,5 +1,7 @@
 //! The awsQuery request body: `Action=...&Version=2011-06-15&Name=value...`, form-encoded.
 
+use signet_sigv4::uri_encode;
+
 /// The STS API version every request names.
 pub const API_VERSION: &str = "2011-06-15";
 
@@ -15,7 +17,7 @@ impl QueryWriter {
     pub(crate) fn new(action: &str) -> Self {
         let mut body = String::with_capacity(256);
         body.push_str("Action=");
-        encode_into(&mut body, action);
+        uri_encode(action, &mut body);
         body.push_str("&Version=");
         body.push_str(API_VERSION);
         Self { body }
@@ -26,7 +28,7 @@ impl QueryWriter {
         self.body.push('&');
         self.body.push_str(key);
         self.body.push('=');
-        encode_into(&mut self.body, value);
+        uri_encode(value, &mut self.body);
         self
     }
 
@@ -73,20 +75,6 @@ impl QueryWriter {
 
     pub(crate) fn finish(self) -> String {
         self.body
-    }
-}
-
-const HEX: &[u8; 16] = b"0123456789ABCDEF";
-
-fn encode_into(out: &mut String, value: &str) {
-    for &b in value.as_bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push('%');
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 0xf)]));
-        }
     }
 }
 
