@@ -4,7 +4,7 @@
 mod support;
 
 use expect_test::{Expect, expect};
-use support::{AKID, SECRET, home, run, signet};
+use support::{AKID, GET_CALLER_IDENTITY, SECRET, home, run, signet};
 
 const KEYS: [&str; 4] = ["--access-key-id", AKID, "--secret-access-key", SECRET];
 
@@ -25,19 +25,10 @@ const CREDENTIALS: &str =
 #[test]
 fn sign_explains_a_request() {
     let home = home("sign", None, None);
-    let mut args =
-        vec!["sign", "--service", "sts", "--region", "us-east-1", "--time", "2015-08-30T12:36:00Z"];
+    let mut args = vec!["sign", "--region", "us-east-1", "--time", "2015-08-30T12:36:00Z"];
     args.extend(KEYS);
-    args.extend([
-        "-X",
-        "POST",
-        "-H",
-        "Content-Type: application/x-www-form-urlencoded",
-        "-d",
-        "Action=GetCallerIdentity&Version=2011-06-15",
-        "--explain",
-        "https://sts.us-east-1.amazonaws.com/",
-    ]);
+    args.extend(GET_CALLER_IDENTITY);
+    args.extend(["--explain", "https://sts.us-east-1.amazonaws.com/"]);
     check(
         &home,
         &args,

@@ -6,21 +6,9 @@ mod support;
 use signet_test_support::query::{element, encode};
 use support::http::Server;
 use support::moto::Moto;
-use support::{home, run, signet};
+use support::{GET_CALLER_IDENTITY, home, run, signet};
 
 const ACCOUNT: &str = "123456789012";
-
-/// `signet curl` arguments for an STS GetCallerIdentity call (the URL follows).
-const GET_CALLER_IDENTITY: [&str; 8] = [
-    "--service",
-    "sts",
-    "-X",
-    "POST",
-    "-H",
-    "Content-Type: application/x-www-form-urlencoded",
-    "-d",
-    "Action=GetCallerIdentity&Version=2011-06-15",
-];
 
 /// One IAM Query call through `signet curl`, signed with placeholder keys (moto routes by
 /// the scope while authentication is still off).

@@ -11,6 +11,19 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use assert_cmd::Command;
 
+/// Arguments for an STS GetCallerIdentity call, for `signet curl` or `signet sign` (the URL
+/// follows).
+pub const GET_CALLER_IDENTITY: [&str; 8] = [
+    "--service",
+    "sts",
+    "-X",
+    "POST",
+    "-H",
+    "Content-Type: application/x-www-form-urlencoded",
+    "-d",
+    "Action=GetCallerIdentity&Version=2011-06-15",
+];
+
 /// A fresh, empty directory under cargo's per-target temp dir.
 pub fn temp_dir(name: &str) -> PathBuf {
     static COUNTER: AtomicUsize = AtomicUsize::new(0);
